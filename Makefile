@@ -1,0 +1,58 @@
+# BZPEER's everyday commands. `make run` and `make test` set up everything they
+# need on a fresh machine: the virtual environment, the packages from uv.lock and,
+# when DATABASE_URL is unset, the embedded Postgres (see bzpeer/localdb.py).
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+WITH_DB := $(PY) -m bzpeer.localdb
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_DATA := data/demo/openalex-works.jsonl data/demo/caron-works.bib
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint fmt check ci bench install clean
+
+run: $(VENV)/.installed ## Import the demo records and serve http://127.0.0.1:8000/
+	$(WITH_DB) sh -c '$(PY) manage.py migrate --noinput \
+		&& $(PY) manage.py import_openalex data/demo/openalex-works.jsonl \
+		&& $(PY) manage.py import_bibtex data/demo/caron-works.bib \
+		&& exec $(PY) manage.py runserver $(HOST):$(PORT)'
+
+test: $(VENV)/.installed ## Lint, check migrations and settings, run the test suite
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run \
+		&& DEBUG=0 SECRET_KEY=check-only-$$$$-not-a-real-secret-key-value-0123456789 \
+			ALLOWED_HOSTS=bzpeer.example SECURE_SSL_REDIRECT=1 \
+			$(PY) manage.py check --deploy --fail-level WARNING \
+		&& $(PY) -m pytest $(PYTEST_ARGS)'
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+fmt: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: $(VENV)/.installed
+	$(WITH_DB) $(PY) manage.py makemigrations --check --dry-run
+
+ci: test
+
+bench: $(VENV)/.installed ## Print speed figures (see docs/performance.md)
+	$(WITH_DB) $(PY) -m tests.bench.profile_page
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv sync --locked --inexact --python $(PY)
+	touch $@
+
+clean: ## Remove the virtual environment and the embedded database's data
+	rm -rf $(VENV) .pgdata staticfiles

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BzpeerConfig(AppConfig):
+    name = "bzpeer"
+    verbose_name = "BZPEER"

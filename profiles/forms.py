@@ -1,0 +1,5 @@
+from django import forms
+
+
+class WorksPageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)

@@ -1,0 +1,98 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from bzpeer.http import HtmxHttpRequest
+from profiles import trust
+from profiles.forms import WorksPageForm
+from profiles.models import Author, Follow
+from works.models import Work
+
+WORKS_PER_PAGE = 20
+
+
+def _get_public_author(author_id: int) -> Author:
+    return get_object_or_404(Author.objects.public(), pk=author_id)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def author_detail(
+    request: HtmxHttpRequest, author_id: int, slug: str = ""
+) -> HttpResponse:
+    author = get_object_or_404(Author.objects.for_profile_page(), pk=author_id)
+    if author.merged_into_id:
+        merged = get_object_or_404(Author, pk=author.merged_into_id)
+        return HttpResponsePermanentRedirect(merged.get_absolute_url())
+    if slug != author.slug:
+        return HttpResponsePermanentRedirect(author.get_absolute_url())
+
+    form = WorksPageForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest("The page number must be a positive integer.")
+
+    works = Work.objects.on_profile_of(author).for_profile_page()
+    page = Paginator(works, per_page=WORKS_PER_PAGE).get_page(form.cleaned_data["page"])
+
+    template_name = "profiles/detail.html"
+    if request.htmx:
+        template_name += "#work-rows"
+
+    is_following = (
+        request.user.is_authenticated
+        and Follow.objects.filter(follower=request.user, author=author).exists()
+    )
+    ctx = {
+        "author": author,
+        "trust": trust.trust_snapshot(author),
+        "page": page,
+        "is_following": is_following,
+    }
+    return render(request, template_name, ctx)
+
+
+def _follow_response(request: HtmxHttpRequest, author: Author) -> HttpResponse:
+    if not request.htmx:
+        return redirect(author)
+
+    ctx = {
+        "author": author,
+        "is_following": Follow.objects.filter(
+            follower=request.user, author=author
+        ).exists(),
+        "followers_count": author.follows.count(),
+    }
+    return render(request, "components/_follow_button.html", ctx)
+
+
+@login_required
+@require_POST
+def author_follow(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
+    author = _get_public_author(author_id)
+
+    # A second click, or two tabs, must not add a second row.
+    try:
+        with transaction.atomic():
+            Follow.objects.get_or_create(follower=request.user, author=author)
+    except IntegrityError:
+        pass
+
+    return _follow_response(request, author)
+
+
+@login_required
+@require_POST
+def author_unfollow(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
+    author = _get_public_author(author_id)
+
+    Follow.objects.filter(follower=request.user, author=author).delete()
+
+    return _follow_response(request, author)

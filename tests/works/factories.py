@@ -1,0 +1,79 @@
+import factory
+
+from works.models import Authorship, Institution, Source, Topic, Work, WorkTopic
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"Institute {n}")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    name = factory.Sequence(lambda n: f"Journal {n}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    """A leaf topic, with its own subfield, field and domain."""
+
+    class Meta:
+        model = Topic
+
+    openalex_id = factory.Sequence(lambda n: f"T{n:05d}")
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    level = Topic.Level.TOPIC
+    parent = factory.LazyFunction(
+        lambda: Topic.objects.get_or_create(
+            openalex_id="subfields/1",
+            defaults={
+                "name": "Subfield",
+                "level": Topic.Level.SUBFIELD,
+                "parent": Topic.objects.get_or_create(
+                    openalex_id="fields/1",
+                    defaults={
+                        "name": "Field",
+                        "level": Topic.Level.FIELD,
+                        "parent": Topic.objects.get_or_create(
+                            openalex_id="domains/1",
+                            defaults={"name": "Domain", "level": Topic.Level.DOMAIN},
+                        )[0],
+                    },
+                )[0],
+            },
+        )[0]
+    )
+
+
+class WorkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Work
+
+    title = factory.Sequence(lambda n: f"Work {n}")
+    openalex_id = factory.Sequence(lambda n: f"W{n:08d}")
+    type = Work.Type.ARTICLE
+    publication_year = 2020
+
+
+class AuthorshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authorship
+
+    work = factory.SubFactory(WorkFactory)
+    author = factory.SubFactory("tests.profiles.factories.AuthorFactory")
+    position = factory.Sequence(lambda n: n + 1)
+    raw_author_name = factory.LazyAttribute(
+        lambda o: o.author.display_name if o.author else "Someone"
+    )
+
+
+class WorkTopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkTopic
+
+    work = factory.SubFactory(WorkFactory)
+    topic = factory.SubFactory(TopicFactory)
+    score = 0.9
