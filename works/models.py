@@ -234,7 +234,10 @@ class Work(models.Model):
     topics = models.ManyToManyField(Topic, through="WorkTopic", related_name="works")
 
     search_vector = models.GeneratedField(
-        expression=SearchVector(Coalesce("title", models.Value("")), config="simple"),
+        expression=SearchVector(
+            Coalesce("title", models.Value("", output_field=models.TextField())),
+            config="simple",
+        ),
         output_field=SearchVectorField(),
         db_persist=True,
     )

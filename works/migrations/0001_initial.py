@@ -196,7 +196,8 @@ class Migration(migrations.Migration):
                         db_persist=True,
                         expression=django.contrib.postgres.search.SearchVector(
                             django.db.models.functions.comparison.Coalesce(
-                                "title", models.Value("")
+                                "title",
+                                models.Value("", output_field=models.TextField()),
                             ),
                             config="simple",
                         ),
