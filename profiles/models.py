@@ -57,17 +57,23 @@ class AuthorQuerySet(models.QuerySet["Author"]):
 
     def with_counts(self) -> Self:
         """Annotate works, topics, close collaborators and followers, one query."""
-        mine = Authorship.objects.filter(author=OuterRef("pk")).annotate(
-            author_ref=F("author")
+        # A preprint whose published version the author also signed counts once,
+        # as Work.objects.on_profile_of() lists it once.
+        mine = (
+            Authorship.objects.filter(author=OuterRef("pk"))
+            .exclude(work__version_of__authorships__author=OuterRef("pk"))
+            .annotate(author_ref=F("author"))
         )
         topics = WorkTopic.objects.filter(
             work__authorships__author=OuterRef("pk")
         ).annotate(author_ref=F("work__authorships__author"))
+        # The co-author ids sit two subqueries deep, under the count below.
+        profile_author = OuterRef(OuterRef("pk"))
         collaborators = (
             Authorship.objects.filter(
-                work__authorships__author=OuterRef("pk"), author__isnull=False
+                work__authorships__author=profile_author, author__isnull=False
             )
-            .exclude(author=OuterRef("pk"))
+            .exclude(author=profile_author)
             .order_by()
             .values("author")
             .annotate(shared=Count("work", distinct=True))

@@ -7,6 +7,7 @@ app_name = "profiles"
 urlpatterns = [
     path("<int:author_id>/", views.author_detail, name="detail-short"),
     path("<int:author_id>/<str:slug>/", views.author_detail, name="detail"),
-    path("<int:author_id>/follow/", views.author_follow, name="follow"),
-    path("<int:author_id>/unfollow/", views.author_unfollow, name="unfollow"),
+    # Actions name the verb first, so that no author's slug can shadow them.
+    path("follow/<int:author_id>/", views.author_follow, name="follow"),
+    path("unfollow/<int:author_id>/", views.author_unfollow, name="unfollow"),
 ]

@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
 from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -21,6 +23,21 @@ WORKS_PER_PAGE = 20
 
 def _get_public_author(author_id: int) -> Author:
     return get_object_or_404(Author.objects.public(), pk=author_id)
+
+
+def _summary_line(author: Author) -> str:
+    """Describe an author who wrote no bio, from what the record shows."""
+    years = Work.objects.on_profile_of(author).aggregate(
+        first=Min("publication_year"), last=Max("publication_year")
+    )
+    works = f"{author.works_count} work{pluralize(author.works_count)}"
+    if years["first"] is None:
+        return f"{author.display_name} has {works} in the public record."
+    if years["first"] == years["last"]:
+        span = f"in {years['first']}"
+    else:
+        span = f"from {years['first']} to {years['last']}"
+    return f"{author.display_name} has {works} in the public record, published {span}."
 
 
 @require_GET
@@ -42,9 +59,8 @@ def author_detail(
     works = Work.objects.on_profile_of(author).for_profile_page()
     page = Paginator(works, per_page=WORKS_PER_PAGE).get_page(form.cleaned_data["page"])
 
-    template_name = "profiles/detail.html"
     if request.htmx:
-        template_name += "#work-rows"
+        return render(request, "profiles/detail.html#work-rows", {"page": page})
 
     is_following = (
         request.user.is_authenticated
@@ -52,11 +68,12 @@ def author_detail(
     )
     ctx = {
         "author": author,
+        "bio": author.bio or _summary_line(author),
         "trust": trust.trust_snapshot(author),
         "page": page,
         "is_following": is_following,
     }
-    return render(request, template_name, ctx)
+    return render(request, "profiles/detail.html", ctx)
 
 
 def _follow_response(request: HtmxHttpRequest, author: Author) -> HttpResponse:

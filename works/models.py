@@ -166,15 +166,16 @@ class WorkQuerySet(models.QuerySet["Work"]):
 
 class Work(models.Model):
     class Type(models.TextChoices):
-        ARTICLE = "article"
-        PREPRINT = "preprint"
-        BOOK = "book"
-        BOOK_CHAPTER = "book-chapter"
-        DATASET = "dataset"
-        DISSERTATION = "dissertation"
-        REVIEW = "review"
-        REPORT = "report"
-        OTHER = "other"
+        # Labels stay lower-case: the works list shows them as a quiet prefix.
+        ARTICLE = "article", "article"
+        PREPRINT = "preprint", "preprint"
+        BOOK = "book", "book"
+        BOOK_CHAPTER = "book-chapter", "book chapter"
+        DATASET = "dataset", "dataset"
+        DISSERTATION = "dissertation", "dissertation"
+        REVIEW = "review", "review"
+        REPORT = "report", "report"
+        OTHER = "other", "other"
 
     class DatePrecision(models.TextChoices):
         YEAR = "year"

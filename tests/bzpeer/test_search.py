@@ -1,0 +1,81 @@
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from tests.profiles.factories import AuthorFactory
+from tests.works.factories import WorkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_finds_an_author_ignoring_case_and_diacritics(client):
+    author = AuthorFactory(display_name="Hervé Jégou")
+    AuthorFactory(display_name="Herve Martin")
+
+    response = client.get(reverse("search"), {"q": "jegou"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert list(response.context["authors"]) == [author]
+    assertContains(response, f'href="{author.get_absolute_url()}"')
+
+
+def test_finds_an_author_by_every_word(client):
+    author = AuthorFactory(display_name="Mathilde Caron")
+    AuthorFactory(display_name="Armelle Caron")
+
+    response = client.get(reverse("search"), {"q": "Mathilde Caron"})
+
+    assert list(response.context["authors"]) == [author]
+
+
+def test_finds_a_hyphenated_name_written_with_another_dash(client):
+    author = AuthorFactory(display_name="Zoë Ñandú\u2010Okafor")
+
+    response = client.get(reverse("search"), {"q": "Zoe Nandu-Okafor"})
+
+    assert list(response.context["authors"]) == [author]
+
+
+def test_finds_works_by_title(client):
+    work = WorkFactory(title="Masked Siamese Networks for Label-Efficient Learning")
+    WorkFactory(title="Biodiversity Finance")
+
+    response = client.get(reverse("search"), {"q": "siamese networks"})
+
+    assert list(response.context["works"]) == [work]
+    assertContains(response, reverse("works:detail", args=[work.pk]))
+
+
+def test_hides_merged_author_records(client):
+    canonical = AuthorFactory(display_name="Łukasz Ptak")
+    AuthorFactory(display_name="Ł. Ptak", merged_into=canonical)
+
+    response = client.get(reverse("search"), {"q": "ptak"})
+
+    assert list(response.context["authors"]) == [canonical]
+
+
+def test_shows_nothing_for_an_empty_query(client):
+    AuthorFactory(display_name="Mathilde Caron")
+
+    response = client.get(reverse("search"), {"q": "  "})
+
+    assert response.status_code == HTTPStatus.OK
+    assertNotContains(response, "Mathilde Caron")
+
+
+@pytest.mark.parametrize("query", ["a\x00b", "x" * 201])
+def test_rejects_malformed_queries(client, query):
+    response = client.get(reverse("search"), {"q": query})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_escapes_the_query_it_echoes(client):
+    response = client.get(reverse("search"), {"q": "<script>alert(1)</script>"})
+
+    assert response.status_code == HTTPStatus.OK
+    assertNotContains(response, "<script>alert(1)</script>")
+    assertContains(response, "&lt;script&gt;")
