@@ -1,0 +1,55 @@
+"""Answer 503, not 500, while the database cannot be reached."""
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 15
+# One log line per burst of failures, not one per request.
+_LOG_INTERVAL_SECONDS = 30.0
+_last_logged_at = 0.0
+
+
+def _is_database_unavailable(exception: Exception) -> bool:
+    if isinstance(exception, OperationalError | InterfaceError):
+        return True
+    # A connection pool that times out waiting raises its own error, wrapped by
+    # Django as a DatabaseError whose cause names the pool.
+    cause = exception.__cause__
+    return (
+        isinstance(exception, DatabaseError) and "PoolTimeout" in type(cause).__name__
+    )
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        global _last_logged_at
+        if not _is_database_unavailable(exception):
+            return None
+
+        now = time.monotonic()
+        if now - _last_logged_at > _LOG_INTERVAL_SECONDS:
+            _last_logged_at = now
+            logger.error("Database unavailable, answering 503: %s", exception)
+
+        # The page is rendered without a request context: nothing in it may touch
+        # the database, the session or the user.
+        body = render_to_string("503.html")
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
