@@ -66,6 +66,8 @@ def _seed() -> int:
 
     # COPY is how a bulk load fills Postgres; the ORM would take minutes here.
     with connection.cursor() as cursor:
+        # The web's statement timeout is far too short for a bulk load.
+        cursor.execute("SET statement_timeout = 0")
         with cursor.copy(
             "COPY works_work (openalex_id, title, abstract, type, type_raw, language,"
             " publication_year, venue_id, cited_by_count, is_retracted,"
