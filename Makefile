@@ -21,10 +21,11 @@ run: $(VENV)/.installed ## Import the demo records and serve http://127.0.0.1:80
 		&& $(PY) manage.py import_bibtex data/demo/caron-works.bib \
 		&& exec $(PY) manage.py runserver $(HOST):$(PORT)'
 
-test: $(VENV)/.installed ## Lint, check migrations and settings, run the test suite
+test: $(VENV)/.installed ## Lint, type-check, check migrations and settings, run the tests
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run \
+	$(WITH_DB) sh -c '$(VENV)/bin/mypy bzpeer profiles works graph \
+		&& $(PY) manage.py makemigrations --check --dry-run \
 		&& DEBUG=0 SECRET_KEY=check-only-$$$$-not-a-real-secret-key-value-0123456789 \
 			ALLOWED_HOSTS=bzpeer.example SECURE_SSL_REDIRECT=1 \
 			$(PY) manage.py check --deploy --fail-level WARNING \

@@ -20,7 +20,7 @@ def author_slice(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
     )
 
     collaborators = Author.objects.coauthors_of(author)[:SLICE_COLLABORATORS]
-    topics = Topic.objects.of_works_by(author)[:SLICE_TOPICS]
+    topics = Topic.objects.of_works_by(author.pk)[:SLICE_TOPICS]
 
     template_name = "graph/author.html"
     if request.htmx:

@@ -143,6 +143,13 @@ class Author(models.Model):
 
     objects = AuthorQuerySet.as_manager()
 
+    # Set by AuthorQuerySet.with_counts(), and absent without it.
+    works_count: int
+    identified_works_count: int
+    topics_count: int
+    close_collaborators_count: int
+    followers_count: int
+
     class Meta:
         ordering = ["display_name", "pk"]
         indexes = [

@@ -27,7 +27,7 @@ def _get_public_author(author_id: int) -> Author:
 
 def _summary_line(author: Author) -> str:
     """Describe an author who wrote no bio, from what the record shows."""
-    years = Work.objects.on_profile_of(author).aggregate(
+    years = Work.objects.on_profile_of(author.pk).aggregate(
         first=Min("publication_year"), last=Max("publication_year")
     )
     works = f"{author.works_count} work{pluralize(author.works_count)}"
@@ -56,7 +56,7 @@ def author_detail(
     if not form.is_valid():
         return HttpResponseBadRequest("The page number must be a positive integer.")
 
-    works = Work.objects.on_profile_of(author).for_profile_page()
+    works = Work.objects.on_profile_of(author.pk).for_profile_page()
     page = Paginator(works, per_page=WORKS_PER_PAGE).get_page(form.cleaned_data["page"])
 
     if request.htmx:
@@ -64,7 +64,7 @@ def author_detail(
 
     is_following = (
         request.user.is_authenticated
-        and Follow.objects.filter(follower=request.user, author=author).exists()
+        and Follow.objects.filter(follower_id=request.user.pk, author=author).exists()
     )
     ctx = {
         "author": author,
@@ -83,7 +83,7 @@ def _follow_response(request: HtmxHttpRequest, author: Author) -> HttpResponse:
     ctx = {
         "author": author,
         "is_following": Follow.objects.filter(
-            follower=request.user, author=author
+            follower_id=request.user.pk, author=author
         ).exists(),
         "followers_count": author.follows.count(),
     }
@@ -98,7 +98,7 @@ def author_follow(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
     # A second click, or two tabs, must not add a second row.
     try:
         with transaction.atomic():
-            Follow.objects.get_or_create(follower=request.user, author=author)
+            Follow.objects.get_or_create(follower_id=request.user.pk, author=author)
     except IntegrityError:
         pass
 
@@ -110,6 +110,6 @@ def author_follow(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
 def author_unfollow(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
     author = _get_public_author(author_id)
 
-    Follow.objects.filter(follower=request.user, author=author).delete()
+    Follow.objects.filter(follower_id=request.user.pk, author=author).delete()
 
     return _follow_response(request, author)

@@ -67,10 +67,10 @@ class Source(models.Model):
 
 
 class TopicQuerySet(models.QuerySet["Topic"]):
-    def of_works_by(self, author: models.Model) -> Self:
-        """Topics of `author`'s works, the most frequent first, with `works_count`."""
+    def of_works_by(self, author_id: int) -> Self:
+        """Topics of an author's works, the most frequent first, with `works_count`."""
         return (
-            self.filter(work_topics__work__authorships__author=author)
+            self.filter(work_topics__work__authorships__author_id=author_id)
             .annotate(works_count=Count("work_topics__work", distinct=True))
             .order_by("-works_count", "name")
         )
@@ -123,15 +123,15 @@ class WorkQuerySet(models.QuerySet["Work"]):
             .order_by("-rank", "-publication_year", "pk")
         )
 
-    def on_profile_of(self, author: models.Model) -> Self:
-        """Keep the works in `author`'s byline, one entry per set of versions.
+    def on_profile_of(self, author_id: int) -> Self:
+        """Keep the works in an author's byline, one entry per set of versions.
 
         A preprint whose published version the author also signed is left out:
         the published entry lists it as another version.
         """
         # EXISTS rather than a join plus DISTINCT: DISTINCT would make Postgres
         # sort every column of every work, abstracts included.
-        signed = Authorship.objects.filter(author=author)
+        signed = Authorship.objects.filter(author_id=author_id)
         return self.filter(Exists(signed.filter(work=OuterRef("pk")))).exclude(
             Exists(signed.filter(work=OuterRef("version_of")))
         )

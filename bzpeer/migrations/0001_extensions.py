@@ -5,8 +5,6 @@ from django.db import migrations
 class Migration(migrations.Migration):
     """Install pg_trgm, which the author-name index uses."""
 
-    dependencies: list[tuple[str, str]] = []
-
     operations = [
         TrigramExtension(),
     ]
