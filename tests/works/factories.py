@@ -77,3 +77,31 @@ class WorkTopicFactory(factory.django.DjangoModelFactory):
     work = factory.SubFactory(WorkFactory)
     topic = factory.SubFactory(TopicFactory)
     score = 0.9
+
+
+def openalex_work(number: int, **fields: object) -> dict:
+    """Build an OpenAlex work record, the JSON an import reads, with a fictional id."""
+    record = {
+        "id": f"https://openalex.org/W{number}",
+        "title": f"Work {number}",
+        "type": "article",
+        "publication_year": 2020,
+        "authorships": [],
+    }
+    record.update(fields)
+    return record
+
+
+def openalex_authorship(author_number: int | None, name: str, **fields: object) -> dict:
+    """Build one entry of an OpenAlex work's `authorships`."""
+    author_id = f"https://openalex.org/A{author_number}" if author_number else None
+    authorship = {
+        "author_position": "middle",
+        "author": {"id": author_id, "display_name": name, "orcid": None},
+        "institutions": [],
+        "raw_author_name": name,
+        "raw_affiliation_strings": [],
+        "is_corresponding": False,
+    }
+    authorship.update(fields)
+    return authorship

@@ -1,0 +1,598 @@
+import gzip
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Max
+
+from profiles.models import Author
+from tests.works.factories import openalex_authorship, openalex_work
+from works.importers import openalex
+from works.importers.common import (
+    BatchResult,
+    Outcome,
+    Record,
+    read_json_records,
+    run_batches,
+)
+from works.models import Authorship, Institution, Source, Topic, Work, WorkTopic
+from works.text import plain_text
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROJECT = Path(__file__).resolve().parents[2]
+DEMO_WORKS = PROJECT / "data" / "demo" / "openalex-works.jsonl"
+SHARED_DATA = PROJECT.parent / "shared" / "data"
+
+
+def shared(relative: str) -> Path:
+    path = SHARED_DATA / relative
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the team's shared data folder is not here")
+    return path
+
+
+def row_counts() -> dict[str, int]:
+    models = [Work, Authorship, Author, Institution, Source, Topic, WorkTopic]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def version_links() -> dict[str, str]:
+    linked = Work.objects.filter(version_of__isnull=False)
+    return dict(linked.values_list("openalex_id", "version_of__openalex_id"))
+
+
+def assert_adds_up(report) -> None:
+    assert report.read == sum(report.counts.values())
+
+
+@pytest.fixture
+def faults():
+    """The faults fixture, imported; returns its report."""
+    return openalex.import_paths([FIXTURES / "openalex-faults.jsonl"])
+
+
+# Files, summaries, idempotency
+
+
+def test_imports_demo_works_and_a_second_run_changes_nothing():
+    first = openalex.import_paths([DEMO_WORKS])
+    counts = row_counts()
+    stamps = (
+        Work.objects.aggregate(Max("updated_at")),
+        Author.objects.aggregate(Max("updated_at")),
+    )
+
+    second = openalex.import_paths([DEMO_WORKS])
+
+    assert (first.read, first.created, first.skipped) == (210, 210, 0)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 210)
+    assert row_counts() == counts
+    assert counts["Work"] == 210
+    assert Work.objects.aggregate(Max("updated_at")) == stamps[0]
+    assert Author.objects.aggregate(Max("updated_at")) == stamps[1]
+
+
+def test_summary_adds_up_and_reports_a_malformed_line_with_file_and_line(faults):
+    assert_adds_up(faults)
+    assert (faults.read, faults.created, faults.skipped) == (11, 10, 1)
+    [skip] = faults.skips
+    assert skip.where == f"{FIXTURES / 'openalex-faults.jsonl'}:4"
+    assert skip.message.startswith("invalid JSON")
+    assert not Work.objects.filter(openalex_id="W9990000099").exists()
+
+
+def test_command_prints_skips_warnings_and_summary():
+    out = StringIO()
+
+    call_command("import_openalex", str(FIXTURES / "openalex-faults.jsonl"), stdout=out)
+
+    output = out.getvalue()
+    assert "openalex-faults.jsonl:4: invalid JSON" in output
+    assert "invalid ORCID 'https://orcid.org/0000-0003-2680-0055'" in output
+    assert "invalid ORCID '0000-0000-0000-0000'" in output
+    assert "Read 11 records: 10 created, 0 updated, 0 unchanged, 1 skipped." in output
+
+
+def test_command_is_silent_at_verbosity_zero_and_refuses_missing_files(tmp_path):
+    out = StringIO()
+
+    call_command("import_openalex", str(DEMO_WORKS), verbosity=0, stdout=out)
+
+    assert out.getvalue() == ""
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_openalex", str(tmp_path / "absent.jsonl"))
+
+
+def test_reads_gzipped_jsonl(tmp_path):
+    path = tmp_path / "part_000.jsonl.gz"
+    path.write_bytes(gzip.compress(DEMO_WORKS.read_bytes()))
+
+    broken = tmp_path / "part_001.jsonl.gz"
+    broken.write_bytes(gzip.compress(DEMO_WORKS.read_bytes())[:2000])
+
+    report = openalex.import_paths([path, broken])
+
+    assert report.created == 210
+    assert report.skips[-1].message.startswith("unreadable file")
+
+
+def test_reads_list_pages_and_single_objects():
+    report = openalex.import_paths(
+        [FIXTURES / "openalex-list-page.json", FIXTURES / "openalex-single-work.json"]
+    )
+
+    assert (report.read, report.created, report.skipped) == (4, 3, 1)
+    assert str(report.skips[0]).endswith(
+        "openalex-list-page.json:record 3: not a JSON object"
+    )
+    single = Work.objects.get(openalex_id="W9990000401")
+    assert (single.title, str(single.published_on)) == ("A single object", "2018-11-30")
+
+
+def test_reads_the_shared_list_pages():
+    paths = [shared("openalex/works-page-biodiversity-finance.json")]
+
+    report = openalex.import_paths(paths)
+
+    assert (report.read, report.created, report.skipped) == (200, 200, 0)
+    links = version_links()
+    assert links == {
+        "W2242043546": "W2041234663",
+        "W2171769921": "W3122364323",
+        "W3123744915": "W1954383359",
+    }
+
+
+def test_skips_invalid_utf8_and_strips_nul_bytes(tmp_path):
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(
+        b'{"id": "W9990000501", "title": "Raw NUL\x00 byte"}\n'
+        b'{"id": "W9990000502", "title": "Latin-1 \xe9t\xe9"}\n'
+        b'{"id": "W9990000503", "title": "Escaped \\u0000 NUL"}\n'
+        b"[1, 2]\n"
+    )
+
+    report = openalex.import_paths([path])
+
+    assert (report.read, report.created, report.skipped) == (4, 2, 2)
+    reasons = {
+        problem.where.rsplit(":", 1)[1]: problem.message for problem in report.skips
+    }
+    assert reasons["2"].startswith("invalid UTF-8")
+    assert reasons["4"] == "not a JSON object"
+    titles = set(Work.objects.values_list("title_raw", flat=True))
+    assert titles == {"Raw NUL byte", "Escaped  NUL"}
+
+
+def test_reads_jsonl_lazily_line_by_line(tmp_path):
+    path = tmp_path / "works.jsonl"
+    path.write_text('{"id": "W1"}\n{"id": "W2"}\n')
+
+    records = read_json_records(path)
+    first = next(records)
+    # Lines written after the first was read still arrive: nothing was slurped.
+    with path.open("a") as stream:
+        stream.write('{"id": "W3"}\n')
+
+    assert first.line == 1
+    assert [record.line for record in records] == [2, 3]
+
+
+def test_commits_each_batch_and_isolates_a_failing_record():
+    def import_batch(records: list[Record]) -> BatchResult:
+        result = BatchResult()
+        for record in records:
+            if record.data["id"] == "W3":
+                raise ValueError("boom")
+            Work.objects.create(openalex_id=record.data["id"])
+            result.add(Outcome.CREATED)
+        return result
+
+    records = [Record("mem", data={"id": f"W{n}"}, index=n) for n in range(1, 6)]
+
+    report = run_batches(records, import_batch, batch_size=2)
+
+    assert (report.created, report.skipped) == (4, 1)
+    assert str(report.skips[0]) == "mem:record 3: could not be stored: ValueError: boom"
+    assert set(Work.objects.values_list("openalex_id", flat=True)) == {
+        "W1",
+        "W2",
+        "W4",
+        "W5",
+    }
+
+
+# Entity kinds
+
+
+def test_imports_or_skips_every_entity_kind_with_a_reason():
+    report = openalex.import_paths([FIXTURES / "openalex-entities.jsonl"])
+
+    assert_adds_up(report)
+    assert (report.read, report.created, report.skipped) == (10, 5, 5)
+    reasons = sorted(problem.message for problem in report.skips)
+    assert reasons == [
+        "deleted author record (OpenAlex tombstone), not imported",
+        "entity kind not imported (concept)",
+        "entity kind not imported (funder)",
+        "entity kind not imported (keyword)",
+        "entity kind not imported (publisher)",
+    ]
+    author = Author.objects.select_related("last_known_institution").get(
+        openalex_id="A9990000201"
+    )
+    assert author.alternative_names == ["I. Entity"]
+    assert author.orcid == "0000-0002-0000-0778"
+    assert author.last_known_institution.ror_id == "00jmfr291"
+    assert not Author.objects.filter(display_name="Deleted Author").exists()
+    assert Institution.objects.get(openalex_id="I9990000202").country_code == "GB"
+    assert Source.objects.get(openalex_id="S9990000201").publisher == "Entity Press"
+    topic = Topic.objects.get(openalex_id="T9990201")
+    assert topic.parent.parent.parent.openalex_id == "domains/8"
+
+
+def test_imports_or_skips_every_file_of_the_shared_entities_folder():
+    folder = shared("openalex/entities")
+
+    report = openalex.import_paths(sorted(folder.glob("*.json")))
+
+    assert_adds_up(report)
+    assert (report.read, report.created, report.skipped) == (10, 5, 5)
+    skipped = {Path(problem.where.split(":")[0]).name for problem in report.skips}
+    assert skipped == {
+        "A5317838346.json",
+        "C71924100.json",
+        "F4320332161.json",
+        "P4310319965.json",
+        "cardiac-imaging.json",
+    }
+    assert not Author.objects.filter(openalex_id="A5317838346").exists()
+    priem = Author.objects.get(openalex_id="A5023888391")
+    assert priem.last_known_institution.name == "OurResearch"
+    assert (
+        Topic.objects.get(openalex_id="T11636").parent.openalex_id == "subfields/2718"
+    )
+
+
+def test_same_work_from_two_snapshots_is_one_row_updated():
+    line = next(
+        line
+        for line in DEMO_WORKS.read_text().splitlines()
+        if '"id": "https://openalex.org/W2741809807"' in line
+    )
+    newer = json.loads(line) | {"type": "book-chapter"}
+    openalex.import_paths([DEMO_WORKS])
+
+    report = openalex.import_records([newer])
+
+    assert report.updated == 1
+    work = Work.objects.get(openalex_id="W2741809807")
+    assert work.type == Work.Type.BOOK_CHAPTER
+    names = list(
+        work.authorships.order_by("position").values_list("raw_author_name", flat=True)
+    )
+    assert names == [item["raw_author_name"] for item in newer["authorships"]]
+    assert Authorship.objects.filter(work=work).count() == 9
+
+
+def test_shared_entity_copy_of_a_work_updates_the_same_row():
+    path = shared("openalex/entities/W2741809807.json")
+    openalex.import_paths([DEMO_WORKS])
+
+    report = openalex.import_paths([path])
+
+    assert report.created == 0
+    assert Work.objects.filter(openalex_id="W2741809807").count() == 1
+    assert Authorship.objects.filter(work__openalex_id="W2741809807").count() == 9
+
+
+def test_upserts_on_the_normalised_id_and_normalises_ids_doi():
+    openalex.import_records([openalex_work(9990000601, doi=None)])
+
+    report = openalex.import_records(
+        [
+            openalex_work(
+                9990000601,
+                id="https://api.openalex.org/works/w9990000601",
+                doi=None,
+                ids={"doi": "https://doi.org/10.99999/FICT.IDS"},
+            )
+        ]
+    )
+
+    assert report.updated == 1
+    assert Work.objects.get().doi == "10.99999/fict.ids"
+
+
+def test_keeps_a_doi_on_one_work_and_warns_about_the_other():
+    doi = "https://doi.org/10.99999/fict.shared"
+
+    report = openalex.import_records(
+        [openalex_work(9990000701, doi=doi), openalex_work(9990000702, doi=doi)]
+    )
+
+    assert Work.objects.get(openalex_id="W9990000701").doi == "10.99999/fict.shared"
+    assert Work.objects.get(openalex_id="W9990000702").doi is None
+    assert "DOI 10.99999/fict.shared already belongs to W9990000701" in str(
+        report.warnings[0]
+    )
+
+
+# DATA-FAULTS.md, entry by entry
+
+
+def test_rebuilds_abstracts_with_every_position_and_decodes_entities(faults):
+    abstracts = dict(Work.objects.values_list("openalex_id", "abstract"))
+
+    words = plain_text(abstracts["W9990000001"]).split()
+    assert words == ["the", "cat", "saw", "and", "the", "dog", "saw", "it"]
+    assert len(words) == 8
+    assert plain_text(abstracts["W9990000002"]) == "R&D costs rose >10%."
+    for openalex_id in ("W9990000003", "W9990000004", "W9990000005"):
+        assert abstracts[openalex_id] is None
+
+
+def test_cleans_titles_and_keeps_the_raw_title(faults):
+    work = Work.objects.get(openalex_id="W9990000002")
+
+    assert (
+        work.title_raw
+        == "Ca<sup>2+</sup> signalling &amp;amp; growth in regions <0.5 mm"
+    )
+    assert work.title == "Ca<sup>2+</sup> signalling &amp; growth in regions &lt;0.5 mm"
+    assert plain_text(work.title) == "Ca2+ signalling & growth in regions <0.5 mm"
+
+
+def test_keys_authors_by_id_and_keeps_byline_spellings(faults):
+    zoe = Author.objects.get(openalex_id="A9990000001")
+    bruno = Author.objects.get(openalex_id="A9990000002")
+
+    assert zoe.display_name == "Zoë Ñandú‐Okafor"
+    assert zoe.alternative_names == ["Zoe Nandu-Okafor"]
+    assert zoe.search_name == "zoe nandu okafor"
+    assert zoe.slug == "zoe-nandu-okafor"
+    assert list(Author.objects.search("Zoe Nandu-Okafor")) == [zoe]
+    assert bruno.alternative_names == ["B. Quill"]
+    assert bruno.search_name == "bruno quill b quill"
+    assert Author.objects.filter(display_name="Bruno Quill").count() == 1
+
+
+def test_flags_truncated_author_lists_and_keeps_their_order():
+    bylines = [openalex_authorship(9990100000 + n, f"Person {n}") for n in range(100)]
+
+    openalex.import_records(
+        [openalex_work(9990000801, authorships=bylines, is_authors_truncated=True)]
+    )
+
+    work = Work.objects.get()
+    assert work.is_authors_truncated
+    names = list(
+        work.authorships.order_by("position").values_list("raw_author_name", flat=True)
+    )
+    assert names == [f"Person {n}" for n in range(100)]
+
+
+def test_bulk_imports_five_thousand_authorships_in_few_queries(
+    django_assert_max_num_queries,
+):
+    bylines = [openalex_authorship(9991000000 + n, f"Person {n}") for n in range(5000)]
+    record = openalex_work(9990000802, authorships=bylines)
+
+    with django_assert_max_num_queries(60):
+        openalex.import_records([record])
+
+    assert Authorship.objects.filter(work__openalex_id="W9990000802").count() == 5000
+    assert Author.objects.count() == 5000
+    assert openalex.import_records([record]).unchanged == 1
+
+
+def test_stores_long_titles_and_venue_names_whole(faults):
+    work = Work.objects.select_related("venue").get(openalex_id="W9990000007")
+
+    assert len(work.title) == 1200
+    assert len(work.venue.name) == len("Proceedings of ") + 400
+    assert work.venue.publisher == "H" * 400
+
+
+def test_stores_missing_dates_as_null_and_keeps_their_precision(faults):
+    dates = {
+        work.openalex_id: (
+            work.publication_year,
+            work.published_on,
+            work.date_precision,
+        )
+        for work in Work.objects.all()
+    }
+
+    assert dates["W9990000004"] == (None, None, None)
+    assert dates["W9990000010"] == (None, None, None)
+    assert dates["W9990000003"] == (2001, None, None)
+    assert str(dates["W9990000001"][1]) == "2019-03-05"
+    assert dates["W9990000001"][2] == Work.DatePrecision.DAY
+    assert str(dates["W9990000009"][1]) == "2020-07-01"
+    assert dates["W9990000009"][2] == Work.DatePrecision.MONTH
+
+
+def test_imports_null_and_empty_titles(faults):
+    missing = Work.objects.get(openalex_id="W9990000005")
+    empty = Work.objects.get(openalex_id="W9990000006")
+
+    assert (missing.title, missing.title_raw) == (None, None)
+    assert (empty.title, empty.title_raw) == (None, "")
+    assert missing.doi == "10.99999/fict.0004"
+    assert str(missing) and str(empty)
+
+
+def test_keeps_authorships_without_author_ids_unlinked(faults):
+    work = Work.objects.get(openalex_id="W9990000006")
+    [authorship] = work.authorships.all()
+
+    assert work.venue is None
+    assert authorship.position == 1
+    assert authorship.author is None
+    assert authorship.raw_author_name == "Ada Quillfeather"
+    assert authorship.raw_affiliations == ["Inst. Imaginary Stud., Atlantis"]
+    assert not authorship.institutions.exists()
+    assert not Author.objects.filter(
+        display_name__in=["Ada Quillfeather", "None", ""]
+    ).exists()
+    assert not Institution.objects.filter(
+        name="Institute of Imaginary Studies"
+    ).exists()
+
+
+def test_creates_two_authors_for_two_ids_and_validates_orcids(faults):
+    orcids = dict(Author.objects.values_list("openalex_id", "orcid"))
+
+    assert orcids["A9990000010"] == "0000-0002-1825-0097"
+    assert orcids["A9990000011"] is None
+    assert orcids["A9990000012"] is None
+    assert orcids["A9990000013"] is None
+    assert orcids["A9990000014"] == "0000-0002-9079-593X"
+    assert orcids["A9990000015"] == "0000-0002-9999-0010"
+    warnings = [str(problem) for problem in faults.warnings]
+    assert any(
+        "openalex-faults.jsonl:9: invalid ORCID 'https://orcid.org/0000-0003-2680-0055'"
+        in w
+        for w in warnings
+    )
+
+
+def test_stores_references_as_plain_ids_and_skips_the_deleted_author(faults):
+    work = Work.objects.get(openalex_id="W9990000001")
+    deleted = Work.objects.get(openalex_id="W9990000010")
+
+    assert work.referenced_openalex_ids == ["W1000000001", "W1000000002"]
+    assert not Work.objects.filter(openalex_id__startswith="W100000000").exists()
+    first = deleted.authorships.get(position=1)
+    assert (first.author, first.raw_author_name) == (None, "Deleted Author")
+    assert not Author.objects.filter(openalex_id="A5317838346").exists()
+    assert deleted.title == "Nul bytes and a deleted author"
+
+
+def test_stores_the_retracted_flag_and_maps_types(faults):
+    types = {
+        work.openalex_id: (work.type, work.type_raw, work.is_retracted)
+        for work in Work.objects.all()
+    }
+
+    assert types["W9990000009"] == ("article", "", True)
+    assert types["W9990000002"] == ("other", "editorial", False)
+    assert types["W9990000010"] == ("other", "letter", False)
+    assert [types[f"W999000000{n}"][0] for n in (3, 4, 5, 6, 7, 8)] == [
+        "book",
+        "dataset",
+        "report",
+        "dissertation",
+        "review",
+        "preprint",
+    ]
+
+
+def test_builds_topic_tree_venues_and_institutions(faults):
+    work = Work.objects.select_related("venue").get(openalex_id="W9990000001")
+    topic = Topic.objects.get(openalex_id="T99901")
+    authorship = work.authorships.get(position=1)
+
+    assert [topic.level, topic.parent.openalex_id] == ["topic", "subfields/9901"]
+    assert topic.parent.parent.openalex_id == "fields/99"
+    assert topic.parent.parent.parent.openalex_id == "domains/9"
+    scores = dict(work.work_topics.values_list("topic__openalex_id", "score"))
+    assert scores == {"T99901": 0.98, "T99902": 0.5}
+    assert (work.venue.name, work.venue.issn_l) == (
+        "Journal of Imaginary Results",
+        "1234-5679",
+    )
+    [institution] = authorship.institutions.all()
+    assert (institution.ror_id, institution.country_code) == ("02nr0ka47", "CA")
+    assert authorship.is_corresponding
+    assert authorship.raw_affiliations == ["Imaginary University, Atlantis"]
+
+
+def test_sets_last_known_institution_from_the_newest_byline():
+    old = {"id": "https://openalex.org/I9990000901", "display_name": "Old Place"}
+    new = {"id": "https://openalex.org/I9990000902", "display_name": "New Place"}
+    records = [
+        openalex_work(
+            9990000901,
+            publication_year=2010,
+            authorships=[openalex_authorship(9990000901, "Mover", institutions=[old])],
+        ),
+        openalex_work(
+            9990000902,
+            publication_year=2020,
+            authorships=[openalex_authorship(9990000901, "Mover", institutions=[new])],
+        ),
+        openalex_work(
+            9990000903, authorships=[openalex_authorship(9990000902, "Nowhere")]
+        ),
+    ]
+
+    openalex.import_records(records)
+
+    places = dict(
+        Author.objects.values_list("display_name", "last_known_institution__name")
+    )
+    assert places == {"Mover": "New Place", "Nowhere": None}
+
+
+# Preprints and their published versions (§13)
+
+
+def test_links_preprints_to_their_published_version_only_when_it_is_safe():
+    openalex.import_paths([FIXTURES / "openalex-versions.jsonl"])
+
+    links = version_links()
+    assert links == {"W9990000101": "W9990000102", "W9990000107": "W9990000108"}
+    assert Work.objects.count() == 10
+
+
+def test_links_the_real_pairs_of_the_demo_works_and_not_same_title_books():
+    openalex.import_paths([DEMO_WORKS])
+
+    links = version_links()
+    assert links == {
+        "W2242043546": "W2041234663",
+        "W2171769921": "W3122364323",
+        "W3123744915": "W1954383359",
+    }
+
+
+def test_keeps_an_orcid_on_one_author_when_two_ids_claim_it():
+    orcid = "https://orcid.org/0000-0001-2345-6789"
+    bylines = [openalex_authorship(9990001100 + n, f"Twin {n}") for n in (1, 2)]
+    for authorship in bylines:
+        authorship["author"]["orcid"] = orcid
+
+    report = openalex.import_records([openalex_work(9990001101, authorships=bylines)])
+
+    orcids = dict(Author.objects.values_list("openalex_id", "orcid"))
+    assert orcids == {"A9990001101": "0000-0001-2345-6789", "A9990001102": None}
+    assert "ORCID 0000-0001-2345-6789 already belongs to A9990001101" in str(
+        report.warnings[0]
+    )
+
+
+def test_takes_last_known_institution_from_the_newest_affiliation_year():
+    def affiliation(number: int, name: str, years: list[int]) -> dict:
+        institution = {"id": f"https://openalex.org/I{number}", "display_name": name}
+        return {"institution": institution, "years": years}
+
+    author = {
+        "id": "https://openalex.org/A9990001201",
+        "display_name": "Ola Affiliated",
+        "affiliations": [
+            affiliation(9990001201, "Before", [2015, 2016]),
+            affiliation(9990001202, "Latest", [2024]),
+        ],
+    }
+
+    openalex.import_records([author])
+
+    place = Author.objects.get().last_known_institution
+    assert place.openalex_id == "I9990001202"

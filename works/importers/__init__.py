@@ -1,0 +1,1 @@
+"""Importers that fill the scholarly record from OpenAlex and BibTeX files."""

@@ -1,0 +1,428 @@
+"""Import OpenAlex records: works, and author, institution, topic and source entities.
+
+Records come from API list pages, single objects, or JSONL snapshot files
+(gzipped or not); the kind of each is told by the prefix of its id. Rows are
+keyed by normalised OpenAlex id, so importing a newer snapshot of a work updates
+its row in place. Publisher, funder, concept and keyword entities are skipped.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from profiles.models import Author
+from works.identifiers import normalise_openalex_id
+from works.importers.authors import upsert_openalex_authors
+from works.importers.common import (
+    DEFAULT_BATCH_SIZE,
+    BatchResult,
+    ImportReport,
+    Outcome,
+    Record,
+    RecordError,
+    read_json_records,
+    run_batches,
+    strip_nul,
+)
+from works.importers.openalex_parse import (
+    AuthorData,
+    WorkData,
+    entity_kind,
+    parse_author,
+    parse_institution,
+    parse_source,
+    parse_topic,
+    parse_work,
+)
+from works.importers.rows import bulk_update_changed, changed_values, upsert_rows
+from works.importers.store import (
+    Byline,
+    fill_last_known_institutions,
+    link_versions,
+    sync_bylines,
+    sync_work_topics,
+    upsert_topic_chains,
+)
+from works.models import Institution, Source, Topic, Work
+
+logger = logging.getLogger(__name__)
+
+
+def import_paths(
+    paths: Iterable[Path],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool = False,
+) -> ImportReport:
+    """Import every record of the OpenAlex files at `paths`."""
+    records = chain.from_iterable(read_json_records(path) for path in paths)
+    return run_batches(records, import_batch, batch_size=batch_size, progress=progress)
+
+
+def import_records(
+    items: Iterable[dict[str, Any]],
+    *,
+    path: str = "<records>",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> ImportReport:
+    """Import OpenAlex records already in memory, numbered from 1 under `path`."""
+    records = (
+        Record(path, data=strip_nul(item), index=index)
+        for index, item in enumerate(items, start=1)
+    )
+    return run_batches(records, import_batch, batch_size=batch_size)
+
+
+def import_batch(records: list[Record]) -> BatchResult:
+    """Write one batch of OpenAlex records of any kind; the caller holds the transaction."""
+    result = BatchResult()
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        try:
+            kind = entity_kind(record.data)
+        except RecordError as exc:
+            result.skip(record, str(exc))
+            continue
+        if kind not in _WRITERS:
+            result.skip(record, f"entity kind not imported ({kind})")
+            continue
+        groups[kind].append(record)
+
+    # Entities first: a work written in the same batch then finds them current.
+    for kind, write in _WRITERS.items():
+        for run in _unique_runs(groups.get(kind, [])):
+            write(run, result)
+
+    return result
+
+
+def _unique_runs(records: list[Record]) -> Iterator[list[Record]]:
+    """Split `records` where an id repeats, so that each run writes an id once.
+
+    The later copy of a record is then written after the earlier one, as it
+    would be in a file read record by record.
+    """
+    run: list[Record] = []
+    seen: set[str] = set()
+    for record in records:
+        openalex_id = normalise_openalex_id(record.data.get("id"))
+        if openalex_id in seen:
+            yield run
+            run, seen = [], set()
+        if openalex_id:
+            seen.add(openalex_id)
+        run.append(record)
+    if run:
+        yield run
+
+
+def _write_institutions(records: list[Record], result: BatchResult) -> None:
+    parsed = {}
+    for record in records:
+        institution = parse_institution(record.data)
+        if institution is None:
+            result.skip(record, "invalid OpenAlex id")
+            continue
+        parsed[institution.openalex_id] = (record, institution)
+
+    written = upsert_rows(
+        Institution,
+        {key: data.values for key, (_, data) in parsed.items()},
+        unique=("ror_id",),
+    )
+    for key, (record, _) in parsed.items():
+        result.add(written.outcomes[key])
+        for note in written.conflicts.get(key, []):
+            result.warn(record, note)
+
+
+def _write_sources(records: list[Record], result: BatchResult) -> None:
+    parsed = {}
+    for record in records:
+        source = parse_source(record.data)
+        if source is None:
+            result.skip(record, "invalid OpenAlex id")
+            continue
+        parsed[source.openalex_id] = (record, source.values)
+
+    written = upsert_rows(Source, {key: values for key, (_, values) in parsed.items()})
+    for key in parsed:
+        result.add(written.outcomes[key])
+
+
+def _write_topics(records: list[Record], result: BatchResult) -> None:
+    chains = {}
+    for record in records:
+        topic_chain = parse_topic(record.data)
+        if not topic_chain:
+            result.skip(record, "topic without a valid id, domain, field and subfield")
+            continue
+        chains[topic_chain[-1].openalex_id] = (record, topic_chain)
+
+    written = upsert_topic_chains(topic_chain for _, topic_chain in chains.values())
+    for key in chains:
+        result.add(written.outcomes[key])
+
+
+def _write_authors(records: list[Record], result: BatchResult) -> None:
+    parsed: dict[str, tuple[Record, AuthorData]] = {}
+    for record in records:
+        try:
+            author = parse_author(record.data)
+        except RecordError as exc:
+            result.skip(record, str(exc))
+            continue
+        parsed[author.openalex_id] = (record, author)
+        _warn_invalid_orcid(result, record, author)
+
+    institutions = upsert_rows(
+        Institution,
+        {
+            author.last_known_institution.openalex_id: author.last_known_institution.values
+            for _, author in parsed.values()
+            if author.last_known_institution
+        },
+        unique=("ror_id",),
+    )
+    for key, notes in institutions.conflicts.items():
+        record = next(
+            record
+            for record, author in parsed.values()
+            if author.last_known_institution
+            and author.last_known_institution.openalex_id == key
+        )
+        for note in notes:
+            result.warn(record, note)
+    written = upsert_openalex_authors(
+        (author for _, author in parsed.values()),
+        authoritative=True,
+        institution_pks={key: row.pk for key, row in institutions.rows.items()},
+        warn=lambda key, message: result.warn(parsed[key][0], message),
+    )
+    for key in parsed:
+        result.add(written.outcomes[key])
+
+
+@dataclass
+class _Entities:
+    """The rows a batch of works points at, keyed by OpenAlex id."""
+
+    institutions: dict[str, Institution]
+    sources: dict[str, Source]
+    topics: dict[str, Topic]
+    authors: dict[str, Author]
+
+
+def _write_works(records: list[Record], result: BatchResult) -> None:
+    parsed: list[tuple[Record, WorkData]] = []
+    for record in records:
+        try:
+            parsed.append((record, parse_work(record.data)))
+        except RecordError as exc:
+            result.skip(record, str(exc))
+    if not parsed:
+        return
+
+    entities = _write_work_entities(parsed, result)
+    works = _upsert_work_rows(parsed, entities.sources, result)
+    work_pks = {openalex_id: row.pk for openalex_id, (row, _) in works.items()}
+    changed = sync_bylines(_bylines(parsed, work_pks, entities))
+    changed |= sync_work_topics(
+        {
+            work_pks[work.openalex_id]: {
+                entities.topics[topic_chain[-1].openalex_id].pk: score
+                for topic_chain, score in work.topics
+            }
+            for _, work in parsed
+        }
+    )
+
+    for _, work in parsed:
+        row, outcome = works[work.openalex_id]
+        if outcome is Outcome.UNCHANGED and row.pk in changed:
+            outcome = Outcome.UPDATED
+        result.add(outcome)
+    linked = link_versions(work_pks.values())
+    logger.debug("Linked %s preprints to their published versions", linked)
+    fill_last_known_institutions(author.pk for author in entities.authors.values())
+
+
+def _write_work_entities(
+    parsed: list[tuple[Record, WorkData]], result: BatchResult
+) -> _Entities:
+    """Upsert the institutions, venues, topics and authors a batch of works names."""
+    # A warning about an entity points at the first record that mentions it.
+    mentions: dict[str, Record] = {}
+    for record, work in parsed:
+        for institution in work.institutions:
+            mentions.setdefault(institution.openalex_id, record)
+        for byline in work.bylines:
+            if byline.author and byline.author.openalex_id not in mentions:
+                mentions[byline.author.openalex_id] = record
+                _warn_invalid_orcid(result, record, byline.author)
+
+    institutions = upsert_rows(
+        Institution,
+        {
+            item.openalex_id: item.values
+            for _, work in parsed
+            for item in work.institutions
+        },
+        unique=("ror_id",),
+    )
+    for key, notes in institutions.conflicts.items():
+        for note in notes:
+            result.warn(mentions[key], note)
+    sources = upsert_rows(
+        Source,
+        {work.venue.openalex_id: work.venue.values for _, work in parsed if work.venue},
+    )
+    topics = upsert_topic_chains(
+        topic_chain for _, work in parsed for topic_chain, _ in work.topics
+    )
+    authors = upsert_openalex_authors(
+        (
+            byline.author
+            for _, work in parsed
+            for byline in work.bylines
+            if byline.author
+        ),
+        authoritative=False,
+        warn=lambda key, message: result.warn(mentions[key], message),
+    )
+
+    return _Entities(institutions.rows, sources.rows, topics.rows, authors.rows)
+
+
+def _bylines(
+    parsed: list[tuple[Record, WorkData]],
+    work_pks: dict[str, int],
+    entities: _Entities,
+) -> dict[int, list[Byline]]:
+    return {
+        work_pks[work.openalex_id]: [
+            Byline(
+                position=byline.position,
+                author_id=(
+                    entities.authors[byline.author.openalex_id].pk
+                    if byline.author
+                    else None
+                ),
+                raw_author_name=byline.raw_author_name,
+                raw_affiliations=tuple(byline.raw_affiliations),
+                institution_ids=tuple(
+                    entities.institutions[key].pk for key in byline.institution_ids
+                ),
+                is_corresponding=byline.is_corresponding,
+            )
+            for byline in work.bylines
+        ]
+        for _, work in parsed
+    }
+
+
+def _upsert_work_rows(
+    parsed: list[tuple[Record, WorkData]],
+    venues: dict[str, Source],
+    result: BatchResult,
+) -> dict[str, tuple[Work, Outcome]]:
+    """Write the work rows themselves, keeping DOIs and arXiv ids unique."""
+    existing = Work.objects.in_bulk(
+        [work.openalex_id for _, work in parsed], field_name="openalex_id"
+    )
+    holders: dict[str, dict[str, Work]] = {}
+    for field in ("arxiv_id", "doi"):
+        wanted = {work.values[field] for _, work in parsed if work.values[field]}
+        holders[field] = {
+            getattr(row, field): row
+            for row in Work.objects.filter(**{f"{field}__in": wanted})
+        }
+
+    works: dict[str, tuple[Work, Outcome]] = {}
+    to_create: list[Work] = []
+    to_update: list[Work] = []
+    changed_fields: set[str] = set()
+    for record, work in parsed:
+        values = dict(work.values)
+        values["openalex_id"] = work.openalex_id
+        values["venue_id"] = venues[work.venue.openalex_id].pk if work.venue else None
+        row = existing.get(work.openalex_id) or _adoptable(values, holders)
+        is_new = row is None
+        if row is None:
+            row = Work(openalex_id=work.openalex_id)
+        for note in _claim_identifiers(row, values, holders):
+            result.warn(record, note)
+
+        changed = changed_values(row, values)
+        if is_new:
+            to_create.append(row)
+            works[work.openalex_id] = (row, Outcome.CREATED)
+        elif changed:
+            to_update.append(row)
+            changed_fields.update(changed)
+            works[work.openalex_id] = (row, Outcome.UPDATED)
+        else:
+            works[work.openalex_id] = (row, Outcome.UNCHANGED)
+
+    Work.objects.bulk_create(to_create)
+    bulk_update_changed(Work, to_update, changed_fields)
+
+    return works
+
+
+def _adoptable(
+    values: dict[str, Any], holders: dict[str, dict[str, Work]]
+) -> Work | None:
+    """Find a work that has this record's arXiv id or DOI but no OpenAlex id yet.
+
+    Such a row came from BibTeX; OpenAlex, the better source, takes it over.
+    """
+    for field in ("arxiv_id", "doi"):
+        holder = holders[field].get(values[field]) if values[field] else None
+        if holder is not None and holder.openalex_id is None:
+            return holder
+    return None
+
+
+def _claim_identifiers(
+    row: Work, values: dict[str, Any], holders: dict[str, dict[str, Work]]
+) -> list[str]:
+    """Keep each DOI and arXiv id on one work; return a note per value left out."""
+    notes = []
+    for field, label in (("arxiv_id", "arXiv id"), ("doi", "DOI")):
+        value = values[field]
+        holder = holders[field].get(value) if value else None
+        if holder is None or holder is row or (holder.pk and holder.pk == row.pk):
+            if value:
+                holders[field][value] = row
+            continue
+        owner = holder.openalex_id or f"work {holder.pk}"
+        notes.append(f"{label} {value} already belongs to {owner}; left out")
+        values[field] = getattr(row, field) if row.pk else None
+
+    return notes
+
+
+def _warn_invalid_orcid(
+    result: BatchResult, record: Record, author: AuthorData
+) -> None:
+    if author.invalid_orcid:
+        result.warn(
+            record,
+            f"invalid ORCID {author.invalid_orcid!r} for {author.openalex_id} "
+            f"({author.display_name}); stored as NULL",
+        )
+
+
+_Writer = Callable[[list[Record], BatchResult], None]
+_WRITERS: dict[str, _Writer] = {
+    "institution": _write_institutions,
+    "topic": _write_topics,
+    "source": _write_sources,
+    "author": _write_authors,
+    "work": _write_works,
+}
