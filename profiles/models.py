@@ -10,7 +10,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from works.models import Authorship, Institution, WorkTopic
+from works.models import Authorship, Institution, WorkTopic, version_set
 
 # Co-authors who share at least this many works with an author are close
 # collaborators.
@@ -51,7 +51,9 @@ class AuthorQuerySet(models.QuerySet["Author"]):
             self.public()
             .filter(authorships__work__authorships__author=author)
             .exclude(pk=author.pk)
-            .annotate(shared_works=Count("authorships__work", distinct=True))
+            .annotate(
+                shared_works=Count(version_set("authorships__work"), distinct=True)
+            )
             .order_by("-shared_works", "display_name", "pk")
         )
 
@@ -76,7 +78,7 @@ class AuthorQuerySet(models.QuerySet["Author"]):
             .exclude(author=profile_author)
             .order_by()
             .values("author")
-            .annotate(shared=Count("work", distinct=True))
+            .annotate(shared=Count(version_set("work"), distinct=True))
             .filter(shared__gte=CLOSE_COLLABORATOR_MIN_WORKS)
             .values("author")
         )

@@ -113,6 +113,15 @@ class Topic(models.Model):
         return self.name
 
 
+def version_set(work: str) -> Coalesce:
+    """Name the set of versions the work at lookup path `work` belongs to.
+
+    A preprint linked to its published version is named by the published work, so
+    a COUNT(DISTINCT ...) of this expression counts the two as one work.
+    """
+    return Coalesce(f"{work}__version_of", work)
+
+
 class WorkQuerySet(models.QuerySet["Work"]):
     def search(self, query: str) -> Self:
         """Rank works whose title matches `query`, in web-search syntax."""

@@ -40,6 +40,19 @@ def test_returns_coauthors_and_topics_to_htmx(client):
     assertNotContains(response, f">{author.display_name}<")
 
 
+def test_counts_a_preprint_and_its_published_version_as_one_shared_work(client):
+    author, coauthor = AuthorFactory(), AuthorFactory()
+    published = _coauthored(author, coauthor)
+    preprint = _coauthored(author, coauthor)
+    preprint.version_of = published
+    preprint.save()
+
+    response = client.get(reverse("graph:author-slice", args=[author.pk]))
+
+    assert [person.shared_works for person in response.context["collaborators"]] == [1]
+    assertContains(response, "1 shared work<")
+
+
 def test_serves_a_full_page_without_htmx(client):
     author = AuthorFactory()
     _coauthored(author, AuthorFactory(display_name="Julien Mairal"))

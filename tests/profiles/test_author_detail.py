@@ -85,6 +85,17 @@ def test_counts_close_collaborators_who_share_three_works(client):
     assertContains(response, "<strong>1</strong> close collaborators")
 
 
+def test_counts_a_preprint_and_its_published_version_as_one_shared_work(client):
+    author, coauthor = AuthorFactory(), AuthorFactory()
+    published = _write(author, coauthors=[coauthor], type="article")
+    _write(author, coauthors=[coauthor], type="preprint", version_of=published)
+    _write(author, coauthors=[coauthor])
+
+    response = client.get(author.get_absolute_url())
+
+    assert response.context["author"].close_collaborators_count == 0
+
+
 def test_counts_distinct_topics_and_followers(client):
     author = AuthorFactory()
     first, second = _write(author), _write(author)
