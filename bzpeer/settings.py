@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "bzpeer.context_processors.site_search",
             ],
         },
     },

@@ -1,10 +1,12 @@
 """Site-wide pages: home, search, health and robots."""
 
+from http import HTTPStatus
+
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from bzpeer.forms import SearchForm
 from profiles.models import Author
@@ -13,21 +15,22 @@ from works.models import Work
 SEARCH_RESULTS = 25
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     ctx = {
-        "form": SearchForm(),
+        "form": SearchForm(auto_id="home-%s"),
         "authors_count": Author.objects.public().count(),
         "works_count": Work.objects.count(),
     }
     return render(request, "home.html", ctx)
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest("The search text is too long or malformed.")
+        ctx = {"form": form, "query": ""}
+        return render(request, "search.html", ctx, status=HTTPStatus.BAD_REQUEST)
 
     query = form.cleaned_data["q"]
     authors: list[Author] = []
@@ -47,14 +50,14 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,6 +1,6 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from bzpeer.http import HtmxHttpRequest
@@ -12,7 +12,7 @@ SLICE_COLLABORATORS = 12
 SLICE_TOPICS = 12
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def author_slice(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
     author = get_object_or_404(

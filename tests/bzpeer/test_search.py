@@ -66,11 +66,40 @@ def test_shows_nothing_for_an_empty_query(client):
     assertNotContains(response, "Mathilde Caron")
 
 
-@pytest.mark.parametrize("query", ["a\x00b", "x" * 201])
-def test_rejects_malformed_queries(client, query):
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("a\x00b", "Null characters are not allowed."),
+        ("x" * 501, "Ensure this value has at most 500 characters"),
+    ],
+)
+def test_rejects_malformed_queries_with_the_reason(client, query, reason):
     response = client.get(reverse("search"), {"q": query})
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assertContains(response, reason, status_code=HTTPStatus.BAD_REQUEST)
+    assertNotContains(response, "authors-heading", status_code=HTTPStatus.BAD_REQUEST)
+
+
+def test_accepts_a_long_real_title(client):
+    title = (
+        "Phylogenomic analyses of more than 4000 nuclear loci resolve the origin "
+        "of snakes among lizard families and reveal the timing of their early "
+        "diversification across the Mesozoic, with implications for squamate "
+        "body-plan evolution and the biogeography of Gondwanan reptiles today"
+    )
+    work = WorkFactory(title=title)
+
+    response = client.get(reverse("search"), {"q": title})
+
+    assert len(title) > 250
+    assert list(response.context["works"]) == [work]
+
+
+def test_search_box_caps_its_length_in_the_browser(client):
+    response = client.get(reverse("search"), {"q": "caron"})
+
+    assertContains(response, 'maxlength="500"')
+    assertContains(response, 'value="caron"')
 
 
 def test_escapes_the_query_it_echoes(client):

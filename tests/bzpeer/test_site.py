@@ -4,6 +4,9 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from tests.profiles.factories import AuthorFactory
+from tests.works.factories import WorkFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -49,3 +52,22 @@ def test_answers_404_with_a_page(client):
     response = client.get("/no-such-page/")
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_every_public_page_answers_head_requests(client):
+    """Link checkers and uptime monitors send HEAD; it must not be refused."""
+    author = AuthorFactory()
+    work = WorkFactory()
+    urls = [
+        reverse("home"),
+        reverse("search") + "?q=caron",
+        reverse("healthz"),
+        reverse("robots-txt"),
+        author.get_absolute_url(),
+        reverse("works:detail", args=[work.pk]),
+        reverse("graph:author-slice", args=[author.pk]),
+    ]
+
+    statuses = {url: client.head(url).status_code for url in urls}
+
+    assert statuses == dict.fromkeys(urls, HTTPStatus.OK)
