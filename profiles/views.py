@@ -1,15 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.exceptions import BadRequest
+from django.core.paginator import EmptyPage, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
-from django.http import (
-    HttpResponse,
-    HttpResponseBadRequest,
-    HttpResponsePermanentRedirect,
-)
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from bzpeer.http import HtmxHttpRequest
@@ -40,7 +37,16 @@ def _summary_line(author: Author) -> str:
     return f"{author.display_name} has {works} in the public record, published {span}."
 
 
-@require_GET
+def _redirect_keeping_query(
+    request: HtmxHttpRequest, author: Author
+) -> HttpResponsePermanentRedirect:
+    url = author.get_absolute_url()
+    if request.GET:
+        url += "?" + request.GET.urlencode()
+    return HttpResponsePermanentRedirect(url)
+
+
+@require_safe
 @vary_on_headers("HX-Request")
 def author_detail(
     request: HtmxHttpRequest, author_id: int, slug: str = ""
@@ -48,16 +54,19 @@ def author_detail(
     author = get_object_or_404(Author.objects.for_profile_page(), pk=author_id)
     if author.merged_into_id:
         merged = get_object_or_404(Author, pk=author.merged_into_id)
-        return HttpResponsePermanentRedirect(merged.get_absolute_url())
+        return _redirect_keeping_query(request, merged)
     if slug != author.slug:
-        return HttpResponsePermanentRedirect(author.get_absolute_url())
+        return _redirect_keeping_query(request, author)
 
     form = WorksPageForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest("The page number must be a positive integer.")
+        raise BadRequest("The page number must be a positive integer.")
 
     works = Work.objects.on_profile_of(author.pk).for_profile_page()
-    page = Paginator(works, per_page=WORKS_PER_PAGE).get_page(form.cleaned_data["page"])
+    try:
+        page = Paginator(works, per_page=WORKS_PER_PAGE).page(form.cleaned_data["page"])
+    except EmptyPage:
+        raise Http404("The profile has fewer pages of works.") from None
 
     if request.htmx:
         return render(request, "profiles/detail.html#work-rows", {"page": page})

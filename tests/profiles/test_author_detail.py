@@ -205,7 +205,29 @@ def test_rejects_a_malformed_page_number(client, page):
 
     response = client.get(author.get_absolute_url(), {"page": page})
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assertContains(
+        response, "This address cannot be read", status_code=HTTPStatus.BAD_REQUEST
+    )
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
+def test_answers_404_for_a_page_past_the_last(client, headers):
+    author = AuthorFactory()
+    _write(author)
+
+    response = client.get(author.get_absolute_url(), {"page": 2}, headers=headers)
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_keeps_the_query_string_when_it_corrects_the_slug(client):
+    author = AuthorFactory(display_name="Hervé Jégou")
+
+    response = client.get(
+        reverse("profiles:detail", args=[author.pk, "old-name"]), {"page": 2}
+    )
+
+    assert response["Location"] == f"/authors/{author.pk}/herve-jegou/?page=2"
 
 
 def test_redirects_a_wrong_slug_to_the_canonical_url(client):
