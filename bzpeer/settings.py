@@ -209,6 +209,9 @@ LOGGING = {
     "loggers": {
         "bzpeer": {"level": os.environ.get("BZPEER_LOG_LEVEL", "INFO")},
         "works": {"level": os.environ.get("BZPEER_LOG_LEVEL", "INFO")},
+        # Replaces the handler Django adds when DEBUG is on, which printed every
+        # message a second time through the root handler.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "ERROR"},
     },
 }
