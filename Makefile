@@ -8,7 +8,6 @@ UV_VERSION := 0.13.8
 WITH_DB := $(PY) -m bzpeer.localdb
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO_DATA := data/demo/openalex-works.jsonl data/demo/caron-works.bib
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -16,9 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: run test lint fmt check ci bench install clean
 
 run: $(VENV)/.installed ## Import the demo records and serve http://127.0.0.1:8000/
-	$(WITH_DB) sh -c '$(PY) manage.py migrate --noinput \
-		&& $(PY) manage.py import_openalex data/demo/openalex-works.jsonl \
-		&& $(PY) manage.py import_bibtex data/demo/caron-works.bib \
+	$(WITH_DB) sh -c '$(PY) manage.py load_demo \
 		&& exec $(PY) manage.py runserver $(HOST):$(PORT)'
 
 test: $(VENV)/.installed ## Lint, type-check, check migrations and settings, run the tests

@@ -3,7 +3,6 @@ browse them as a visitor would."""
 
 import re
 from http import HTTPStatus
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +11,6 @@ from pytest_django.asserts import assertContains
 
 from profiles.models import Author
 
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 SEED_TITLES = [
     "Masked Siamese Networks for Label-Efficient Learning",
     "Unsupervised Dense Information Retrieval with Contrastive Learning",
@@ -27,8 +25,7 @@ SEED_TITLES = [
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("import_openalex", str(DEMO / "openalex-works.jsonl"), verbosity=0)
-        call_command("import_bibtex", str(DEMO / "caron-works.bib"), verbosity=0)
+        call_command("load_demo", verbosity=0)
         yield
         call_command("flush", interactive=False, verbosity=0)
 
