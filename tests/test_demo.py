@@ -47,7 +47,7 @@ def test_serves_the_seed_profile_found_through_search(seed_page):
         "Unclaimed author",
         "<strong>6</strong> works",
         "<strong>4</strong> close collaborators",
-        "6 published item(s)",
+        "6 published items",
         "Log in to claim",
         "Building this graph slice",
         *SEED_TITLES,

@@ -43,7 +43,7 @@ def test_returns_button_fragment_for_htmx(client, reader):
     assertTemplateUsed(response, "components/_follow_button.html")
     assert b"<html" not in response.content
     assertContains(response, "Following")
-    assertContains(response, 'aria-label="1 followers"')
+    assertContains(response, 'aria-label="1 follower"')
 
 
 def test_unfollows_author(client, reader):
