@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
 from django.core.paginator import EmptyPage, Paginator
 from django.db import IntegrityError, transaction
@@ -85,6 +85,12 @@ def author_detail(
     return render(request, "profiles/detail.html", ctx)
 
 
+def _log_in_then_show(author: Author) -> HttpResponse:
+    # After logging in, the visitor lands on the profile, where the button is; the
+    # follow URL itself answers only POST.
+    return redirect_to_login(author.get_absolute_url())
+
+
 def _follow_response(request: HtmxHttpRequest, author: Author) -> HttpResponse:
     if not request.htmx:
         return redirect(author)
@@ -99,10 +105,11 @@ def _follow_response(request: HtmxHttpRequest, author: Author) -> HttpResponse:
     return render(request, "components/_follow_button.html", ctx)
 
 
-@login_required
 @require_POST
 def author_follow(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
     author = _get_public_author(author_id)
+    if not request.user.is_authenticated:
+        return _log_in_then_show(author)
 
     # A second click, or two tabs, must not add a second row.
     try:
@@ -114,10 +121,11 @@ def author_follow(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
     return _follow_response(request, author)
 
 
-@login_required
 @require_POST
 def author_unfollow(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
     author = _get_public_author(author_id)
+    if not request.user.is_authenticated:
+        return _log_in_then_show(author)
 
     Follow.objects.filter(follower_id=request.user.pk, author=author).delete()
 

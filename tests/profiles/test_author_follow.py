@@ -77,7 +77,9 @@ def test_sends_an_anonymous_visitor_to_log_in(client):
     page = client.get(author.get_absolute_url())
 
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"].startswith(reverse("login"))
+    assert (
+        response["Location"] == f"{reverse('login')}?next={author.get_absolute_url()}"
+    )
     assert not Follow.objects.exists()
     assertContains(page, f'href="{reverse("login")}?next=')
 
