@@ -13,3 +13,12 @@ class SearchForm(forms.Form):
         strip=True,
         widget=forms.SearchInput(attrs={"placeholder": "Search researchers and works"}),
     )
+
+
+class PageForm(forms.Form):
+    """The `page` parameter of a paginated list: absent means the first page."""
+
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+
+    def clean_page(self) -> int:
+        return self.cleaned_data["page"] or 1

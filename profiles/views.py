@@ -9,9 +9,9 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from bzpeer.forms import PageForm
 from bzpeer.http import HtmxHttpRequest
 from profiles import trust
-from profiles.forms import WorksPageForm
 from profiles.models import Author, Follow
 from works.models import Work
 
@@ -58,7 +58,7 @@ def author_detail(
     if slug != author.slug:
         return _redirect_keeping_query(request, author)
 
-    form = WorksPageForm(request.GET)
+    form = PageForm(request.GET)
     if not form.is_valid():
         raise BadRequest("The page number must be a positive integer.")
 

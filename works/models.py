@@ -158,10 +158,9 @@ class WorkQuerySet(models.QuerySet["Work"]):
         )
 
     def for_detail_page(self) -> Self:
-        """Load what works/detail.html shows, in three queries."""
-        bylines = Authorship.objects.select_related("author").order_by("position")
+        """Load what works/detail.html shows but the byline, in two queries."""
         return self.select_related("venue", "version_of").prefetch_related(
-            models.Prefetch("authorships", bylines), "other_versions"
+            "other_versions"
         )
 
     def newest_first(self) -> Self:
@@ -276,6 +275,10 @@ class Work(models.Model):
 
     def __str__(self) -> str:
         return self.title_raw or self.title or f"Untitled work {self.pk}"
+
+    def bylines(self) -> models.QuerySet["Authorship"]:
+        """The work's authorships in byline order, with their author records."""
+        return self.authorships.select_related("author").order_by("position")
 
 
 class Authorship(models.Model):

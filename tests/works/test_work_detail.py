@@ -1,5 +1,6 @@
 from http import HTTPStatus
 
+import factory
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
@@ -45,10 +46,62 @@ def test_answers_404_for_an_unknown_work(client):
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
+def test_shows_a_clean_title_in_the_browser_tab(client):
+    # DATA-FAULTS 5: the stored title is sanitised HTML, escaped once.
+    work = WorkFactory(
+        title="Ca<sup>2+</sup> signalling &amp; growth in regions &lt;0.5 mm"
+    )
+
+    response = client.get(reverse("works:detail", args=[work.pk]))
+
+    assertContains(
+        response, "<title>Ca2+ signalling &amp; growth in regions &lt;0.5 mm · BZPEER"
+    )
+
+
+def test_shows_the_byline_a_hundred_authors_at_a_time(client):
+    # DATA-FAULTS 8: thousands of authors must not make one endless page.
+    work = WorkFactory()
+    AuthorshipFactory.create_batch(
+        250, work=work, author=None, raw_author_name=factory.Sequence(str)
+    )
+    url = reverse("works:detail", args=[work.pk])
+
+    first = client.get(url)
+    last = client.get(url, {"page": 3})
+    past = client.get(url, {"page": 4})
+
+    assert len(first.context["authors_page"]) == 100
+    assertContains(first, "(authors 1–100 of 250)")
+    assertContains(first, 'href="?page=2">Next authors')
+    assert len(last.context["authors_page"]) == 50
+    assertContains(last, 'href="?page=2">Previous authors')
+    assert past.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_says_when_the_source_cut_the_author_list(client):
+    work = WorkFactory(is_authors_truncated=True)
+    AuthorshipFactory(work=work)
+
+    response = client.get(reverse("works:detail", args=[work.pk]))
+
+    assertContains(response, "The source listed only the first authors.")
+
+
+def test_marks_a_retracted_work(client):
+    work = WorkFactory(is_retracted=True)
+
+    response = client.get(reverse("works:detail", args=[work.pk]))
+
+    assertContains(response, "Retracted</span>")
+
+
 def test_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
     work = WorkFactory()
-    for position in range(1, 30):
+    for position in range(1, 130):
         AuthorshipFactory(work=work, position=position)
 
-    with django_assert_num_queries(3):
+    # The work with its venue and version, its other versions, the number of
+    # authors, and one page of bylines with their author records.
+    with django_assert_num_queries(4):
         client.get(reverse("works:detail", args=[work.pk]))
