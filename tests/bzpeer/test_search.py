@@ -30,10 +30,14 @@ def test_finds_an_author_by_every_word(client):
     assert list(response.context["authors"]) == [author]
 
 
-def test_finds_a_hyphenated_name_written_with_another_dash(client):
+@pytest.mark.parametrize(
+    "query", ["Zoe Nandu-Okafor", "Zoë Ñandú\u2010Okafor", 'Zo\\"{e} Nandu-Okafor']
+)
+def test_finds_a_name_however_its_accents_and_dashes_are_written(client, query):
+    # DATA-FAULTS 6: plain, Unicode (with U+2010) and LaTeX spellings.
     author = AuthorFactory(display_name="Zoë Ñandú\u2010Okafor")
 
-    response = client.get(reverse("search"), {"q": "Zoe Nandu-Okafor"})
+    response = client.get(reverse("search"), {"q": query})
 
     assert list(response.context["authors"]) == [author]
 
