@@ -19,7 +19,7 @@ def author_slice(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
         Author.objects.public().only("pk", "display_name", "slug"), pk=author_id
     )
 
-    collaborators = Author.objects.coauthors_of(author)[:SLICE_COLLABORATORS]
+    collaborators = Author.objects.coauthors_of(author.pk)[:SLICE_COLLABORATORS]
     topics = Topic.objects.of_works_by(author.pk)[:SLICE_TOPICS]
 
     template_name = "graph/author.html"

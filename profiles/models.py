@@ -6,22 +6,23 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from works.models import Authorship, Institution, WorkTopic, version_set
+from works.models import Authorship, Institution, Work, WorkTopic, version_set
 
 # Co-authors who share at least this many works with an author are close
 # collaborators.
 CLOSE_COLLABORATOR_MIN_WORKS = 3
 
 
-def _count_subquery(queryset: models.QuerySet, field: str) -> Coalesce:
-    """Wrap a per-author COUNT(DISTINCT field) as a correlated subquery."""
+def _count(queryset: models.QuerySet, field: str = "pk") -> Coalesce:
+    """COUNT(DISTINCT field) over `queryset`, as a subquery to annotate with."""
     counted = (
         queryset.order_by()
-        .values("author_ref")
+        .annotate(one=models.Value(1))
+        .values("one")
         .annotate(n=Count(field, distinct=True))
         .values("n")
     )
@@ -45,72 +46,50 @@ class AuthorQuerySet(models.QuerySet["Author"]):
             matches = matches.filter(search_name__contains=word)
         return matches.order_by("search_name", "pk")
 
-    def coauthors_of(self, author: "Author") -> Self:
-        """Co-authors of `author`, most shared works first, with `shared_works`."""
+    def coauthors_of(self, author_id: int) -> Self:
+        """Co-authors on an author's page, most shared works first, with
+        `shared_works`: versions of one work count once."""
+        signed = Authorship.objects.on_profile_of(author_id).values("work")
         return (
             self.public()
-            .filter(authorships__work__authorships__author=author)
-            .exclude(pk=author.pk)
+            .filter(authorships__work__in=signed)
+            .exclude(pk=author_id)
             .annotate(
                 shared_works=Count(version_set("authorships__work"), distinct=True)
             )
             .order_by("-shared_works", "display_name", "pk")
         )
 
-    def with_counts(self) -> Self:
-        """Annotate works, topics, close collaborators and followers, one query."""
-        # A preprint whose published version the author also signed counts once,
-        # as Work.objects.on_profile_of() lists it once.
-        mine = (
-            Authorship.objects.filter(author=OuterRef("pk"))
-            .exclude(work__version_of__authorships__author=OuterRef("pk"))
-            .annotate(author_ref=F("author"))
+    def with_counts(self, author_id: int) -> Self:
+        """Keep one author, annotated with what their page counts, in one query.
+
+        Every count starts from Work.objects.on_profile_of(), so the numbers agree
+        with the works list.
+        """
+        works = Work.objects.on_profile_of(author_id)
+        identified = works.filter(
+            Q(doi__isnull=False)
+            | Q(arxiv_id__isnull=False)
+            | Q(openalex_id__isnull=False)
         )
-        topics = WorkTopic.objects.filter(
-            work__authorships__author=OuterRef("pk")
-        ).annotate(author_ref=F("work__authorships__author"))
-        # The co-author ids sit two subqueries deep, under the count below.
-        profile_author = OuterRef(OuterRef("pk"))
-        collaborators = (
-            Authorship.objects.filter(
-                work__authorships__author=profile_author, author__isnull=False
-            )
-            .exclude(author=profile_author)
-            .order_by()
-            .values("author")
-            .annotate(shared=Count(version_set("work"), distinct=True))
-            .filter(shared__gte=CLOSE_COLLABORATOR_MIN_WORKS)
-            .values("author")
+        topics = WorkTopic.objects.filter(work__in=works)
+        close_collaborators = Author.objects.filter(
+            pk__in=self.coauthors_of(author_id)
+            .filter(shared_works__gte=CLOSE_COLLABORATOR_MIN_WORKS)
+            .values("pk")
         )
-        close_count = (
-            Author.objects.filter(pk__in=collaborators)
-            .order_by()
-            .annotate(one=models.Value(1))
-            .values("one")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        identified = mine.filter(
-            Q(work__doi__isnull=False)
-            | Q(work__arxiv_id__isnull=False)
-            | Q(work__openalex_id__isnull=False)
-        )
-        followers = Follow.objects.filter(author=OuterRef("pk")).annotate(
-            author_ref=F("author")
-        )
-        return self.annotate(
-            works_count=_count_subquery(mine, "work"),
-            identified_works_count=_count_subquery(identified, "work"),
-            topics_count=_count_subquery(topics, "topic"),
-            close_collaborators_count=Coalesce(
-                Subquery(close_count, output_field=models.IntegerField()), 0
-            ),
-            followers_count=_count_subquery(followers, "follower"),
+        followers = Follow.objects.filter(author=author_id)
+        return self.filter(pk=author_id).annotate(
+            works_count=_count(works),
+            identified_works_count=_count(identified),
+            topics_count=_count(topics, "topic"),
+            close_collaborators_count=_count(close_collaborators),
+            followers_count=_count(followers, "follower"),
         )
 
-    def for_profile_page(self) -> Self:
+    def for_profile_page(self, author_id: int) -> Self:
         """Load what profiles/detail.html shows of the author, in one query."""
-        return self.select_related("last_known_institution").with_counts()
+        return self.select_related("last_known_institution").with_counts(author_id)
 
 
 class Author(models.Model):

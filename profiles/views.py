@@ -3,7 +3,12 @@ from django.core.exceptions import BadRequest
 from django.core.paginator import EmptyPage, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST, require_safe
@@ -51,7 +56,7 @@ def _redirect_keeping_query(
 def author_detail(
     request: HtmxHttpRequest, author_id: int, slug: str = ""
 ) -> HttpResponse:
-    author = get_object_or_404(Author.objects.for_profile_page(), pk=author_id)
+    author = get_object_or_404(Author.objects.for_profile_page(author_id))
     if author.merged_into_id:
         merged = get_object_or_404(Author, pk=author.merged_into_id)
         return _redirect_keeping_query(request, merged)
@@ -83,6 +88,16 @@ def author_detail(
         "is_following": is_following,
     }
     return render(request, "profiles/detail.html", ctx)
+
+
+@require_safe
+def author_by_openalex_id(request: HttpRequest, openalex_id: str) -> HttpResponse:
+    """Send a link made from an OpenAlex id to the page that shows the record."""
+    author = get_object_or_404(
+        Author.objects.select_related("merged_into"), openalex_id=openalex_id
+    )
+    canonical = author.merged_into or author
+    return HttpResponsePermanentRedirect(canonical.get_absolute_url())
 
 
 def _log_in_then_show(author: Author) -> HttpResponse:

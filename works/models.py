@@ -70,7 +70,7 @@ class TopicQuerySet(models.QuerySet["Topic"]):
     def of_works_by(self, author_id: int) -> Self:
         """Topics of an author's works, the most frequent first, with `works_count`."""
         return (
-            self.filter(work_topics__work__authorships__author_id=author_id)
+            self.filter(work_topics__work__in=Work.objects.on_profile_of(author_id))
             .annotate(works_count=Count("work_topics__work", distinct=True))
             .order_by("-works_count", "name")
         )
@@ -133,14 +133,15 @@ class WorkQuerySet(models.QuerySet["Work"]):
         )
 
     def on_profile_of(self, author_id: int) -> Self:
-        """Keep the works in an author's byline, one entry per set of versions.
+        """Keep the works an author's page lists, one entry per set of versions.
 
-        A preprint whose published version the author also signed is left out:
-        the published entry lists it as another version.
+        They are the works the author signed (see AuthorshipQuerySet.on_profile_of),
+        less any preprint whose published version the author also signed: the
+        published entry lists it as another version.
         """
         # EXISTS rather than a join plus DISTINCT: DISTINCT would make Postgres
         # sort every column of every work, abstracts included.
-        signed = Authorship.objects.filter(author_id=author_id)
+        signed = Authorship.objects.on_profile_of(author_id)
         return self.filter(Exists(signed.filter(work=OuterRef("pk")))).exclude(
             Exists(signed.filter(work=OuterRef("version_of")))
         )
@@ -281,6 +282,17 @@ class Work(models.Model):
         return self.authorships.select_related("author").order_by("position")
 
 
+class AuthorshipQuerySet(models.QuerySet["Authorship"]):
+    def on_profile_of(self, author_id: int) -> Self:
+        """Keep the bylines an author's page counts: those of the author's record
+        and of the duplicate records a curator merged into it."""
+        author_model = self.model._meta.get_field("author").related_model
+        records = author_model.objects.filter(
+            Q(pk=author_id) | Q(merged_into=author_id)
+        )
+        return self.filter(author__in=records.values("pk"))
+
+
 class Authorship(models.Model):
     """One byline slot of a work, linked to an author record when one is known."""
 
@@ -302,6 +314,8 @@ class Authorship(models.Model):
         Institution, blank=True, related_name="authorships"
     )
     is_corresponding = models.BooleanField(default=False)
+
+    objects = AuthorshipQuerySet.as_manager()
 
     class Meta:
         ordering = ["work", "position"]

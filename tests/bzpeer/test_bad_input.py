@@ -74,9 +74,14 @@ def _fill(route, values):
 @pytest.fixture
 def valid():
     """A real value for every path parameter of our routes."""
-    author = AuthorFactory(display_name="Mathilde Caron")
+    author = AuthorFactory(display_name="Mathilde Caron", openalex_id="A5023888391")
     work = AuthorshipFactory(author=author).work
-    return {"author_id": str(author.pk), "slug": author.slug, "work_id": str(work.pk)}
+    return {
+        "author_id": str(author.pk),
+        "slug": author.slug,
+        "openalex_id": author.openalex_id,
+        "work_id": str(work.pk),
+    }
 
 
 def test_finds_our_routes():

@@ -252,6 +252,40 @@ def test_redirects_a_merged_record_to_the_canonical_author(client):
     assert response["Location"] == canonical.get_absolute_url()
 
 
+def test_lists_the_works_of_records_merged_into_the_author_once(client):
+    # DATA-FAULTS 14: one person with two OpenAlex ids, merged by a curator.
+    canonical = AuthorFactory(display_name="Łukasz Ptak")
+    duplicate = AuthorFactory(display_name="Ł. K. Ptak", merged_into=canonical)
+    coauthor = AuthorFactory()
+    works = [
+        _write(canonical, coauthors=[coauthor]),
+        _write(duplicate, coauthors=[coauthor]),
+        _write(canonical, coauthors=[duplicate, coauthor]),
+    ]
+
+    response = client.get(canonical.get_absolute_url())
+
+    assert sorted(work.pk for work in response.context["page"]) == sorted(
+        work.pk for work in works
+    )
+    profile = response.context["author"]
+    assert (profile.works_count, profile.close_collaborators_count) == (3, 1)
+
+
+def test_redirects_an_openalex_id_to_the_canonical_page(client):
+    canonical = AuthorFactory(openalex_id="A9990000010")
+    AuthorFactory(openalex_id="A9990000011", merged_into=canonical)
+
+    merged = client.get("/authors/A9990000011/")
+    lower_case = client.get("/authors/a9990000010/")
+    unknown = client.get("/authors/A9990000012/")
+
+    assert merged.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert merged["Location"] == canonical.get_absolute_url()
+    assert lower_case["Location"] == canonical.get_absolute_url()
+    assert unknown.status_code == HTTPStatus.NOT_FOUND
+
+
 def test_answers_404_for_an_unknown_author(client):
     response = client.get(reverse("profiles:detail", args=[999999, "nobody"]))
 

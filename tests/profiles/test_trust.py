@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshot(author):
-    return trust.trust_snapshot(Author.objects.with_counts().get(pk=author.pk))
+    return trust.trust_snapshot(Author.objects.with_counts(author.pk).get())
 
 
 def test_scores_a_bare_byline_record_zero_at_l0():

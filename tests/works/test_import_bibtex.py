@@ -83,7 +83,7 @@ def test_makes_caron_one_author_with_four_close_collaborators():
     caron = Author.objects.get(display_name="Mathilde Caron")
     close = {
         author.display_name: author.shared_works
-        for author in Author.objects.coauthors_of(caron)
+        for author in Author.objects.coauthors_of(caron.pk)
         if author.shared_works >= 3
     }
 
