@@ -158,6 +158,18 @@ def test_shows_a_retracted_badge(client):
     assertContains(response, "Retracted")
 
 
+def test_renders_a_stored_abstract_with_its_entities_escaped_once(client):
+    # DATA-FAULTS 2: the importer stores "R&D costs rose >10%." as escaped HTML.
+    author = AuthorFactory()
+    _write(author, abstract="<p>R&amp;D costs rose &gt;10%.</p>")
+
+    response = client.get(author.get_absolute_url())
+
+    assertContains(response, "<p>R&amp;D costs rose &gt;10%.</p>")
+    assertNotContains(response, "&amp;amp;")
+    assertNotContains(response, "<br")
+
+
 def test_lists_a_preprint_once_under_its_published_version(client):
     author = AuthorFactory()
     published = _write(author, title="Emerging Properties", type="article")
