@@ -142,8 +142,10 @@ class WorkQuerySet(models.QuerySet["Work"]):
         # EXISTS rather than a join plus DISTINCT: DISTINCT would make Postgres
         # sort every column of every work, abstracts included.
         signed = Authorship.objects.on_profile_of(author_id)
-        return self.filter(Exists(signed.filter(work=OuterRef("pk")))).exclude(
-            Exists(signed.filter(work=OuterRef("version_of")))
+        return (
+            self.exclude(type__in=Work.NOTICE_TYPES)
+            .filter(Exists(signed.filter(work=OuterRef("pk"))))
+            .exclude(Exists(signed.filter(work=OuterRef("version_of"))))
         )
 
     def for_profile_page(self) -> Self:
@@ -185,7 +187,12 @@ class Work(models.Model):
         DISSERTATION = "dissertation", "dissertation"
         REVIEW = "review", "review"
         REPORT = "report", "report"
+        # Notices about other works: listed on no profile, counted in no total.
+        RETRACTION = "retraction", "retraction notice"
+        ERRATUM = "erratum", "erratum"
         OTHER = "other", "other"
+
+    NOTICE_TYPES = (Type.RETRACTION, Type.ERRATUM)
 
     class DatePrecision(models.TextChoices):
         YEAR = "year"

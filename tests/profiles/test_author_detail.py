@@ -158,6 +158,19 @@ def test_shows_a_retracted_badge(client):
     assertContains(response, "Retracted")
 
 
+def test_leaves_retraction_notices_out_of_the_list_and_the_totals(client):
+    # DATA-FAULTS 17: the retracted work keeps its badge; the notice is no output.
+    author = AuthorFactory()
+    retracted = _write(author, is_retracted=True)
+    _write(author, type="retraction", title="Retraction notice")
+
+    response = client.get(author.get_absolute_url())
+
+    assert [work.pk for work in response.context["page"]] == [retracted.pk]
+    assert response.context["author"].works_count == 1
+    assertContains(response, "<strong>1</strong> work<")
+
+
 def test_renders_a_stored_abstract_with_its_entities_escaped_once(client):
     # DATA-FAULTS 2: the importer stores "R&D costs rose >10%." as escaped HTML.
     author = AuthorFactory()
