@@ -23,11 +23,15 @@ _OPENALEX_PATHS = {
     "concepts": "C",
 }
 _OPENALEX_HOST = re.compile(r"^(?:https?://)?(?:api\.)?openalex\.org/", re.IGNORECASE)
+# Twenty digits is twice what any OpenAlex id has, and keeps every id within
+# the 32 characters its columns hold.
 _OPENALEX_ENTITY = re.compile(
-    r"^(?:(?P<path>[a-z]+)/)?(?P<letter>[WAISTPFC])(?P<number>\d+)$", re.IGNORECASE
+    r"^(?:(?P<path>[a-z]+)/)?(?P<letter>[WAISTPFC])(?P<number>\d{1,20})$",
+    re.IGNORECASE | re.ASCII,
 )
 _OPENALEX_TOPIC_TREE = re.compile(
-    r"^(?P<level>subfields|fields|domains)/(?P<number>\d+)$", re.IGNORECASE
+    r"^(?P<level>subfields|fields|domains)/(?P<number>\d{1,20})$",
+    re.IGNORECASE | re.ASCII,
 )
 
 _DOI_PREFIX = re.compile(

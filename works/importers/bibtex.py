@@ -74,6 +74,8 @@ def import_batch(records: list[Record]) -> BatchResult:
         except RecordError as exc:
             result.skip(record, str(exc))
             continue
+        for note in work.notes:
+            result.warn(record, note)
         row, outcome = _write_entry(record, work, result)
         work_ids.append(row.pk)
         result.add(outcome)

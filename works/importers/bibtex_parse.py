@@ -19,7 +19,7 @@ from bibtexparser import model
 from profiles.names import decode_latex
 from works.identifiers import normalise_arxiv_id, normalise_doi
 from works.importers.common import Record, RecordError
-from works.importers.openalex_parse import parse_date
+from works.importers.openalex_parse import DateParts, parse_date, parse_year
 from works.models import Work
 from works.text import clean_abstract, clean_title
 
@@ -76,6 +76,7 @@ _DOI_URL = re.compile(r"doi\.org/(\S+)", re.IGNORECASE)
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _WHITESPACE = re.compile(r"\s+")
 _OTHERS = {"others", "et al", "et al."}
+_MONTH_NUMBER = re.compile(r"^\d{1,2}$", re.ASCII)
 _RECORD_BLOCKS = (model.Entry, model.ParsingFailedBlock)
 
 
@@ -85,6 +86,8 @@ class BibWork:
     # (name, type) of the venue, matched by name among sources without an id.
     venue: tuple[str, str] | None
     authors: list[str] = field(default_factory=list)
+    # Values left out, for the report.
+    notes: list[str] = field(default_factory=list)
 
 
 def read_bibtex_records(path: Path) -> Iterator[Record]:
@@ -168,7 +171,7 @@ def parse_entry(entry: model.Entry) -> BibWork:
     authors, has_more = split_authors(
         fields.get("author") or fields.get("editor") or ""
     )
-    year, published_on, precision = _date(fields)
+    published = _date(fields)
     arxiv_id = _arxiv_id(fields)
     venue = _venue(fields, arxiv_id)
     is_preprint = "preprint" in _keywords(fields) or (venue and venue[0] == ARXIV_VENUE)
@@ -184,14 +187,16 @@ def parse_entry(entry: model.Entry) -> BibWork:
         "abstract": _abstract(fields.get("abstract")),
         "type": work_type,
         "type_raw": entry_type[:64] if entry_type != work_type else "",
-        "publication_year": year,
-        "published_on": published_on,
-        "date_precision": precision,
+        "publication_year": published.year,
+        "published_on": published.on,
+        "date_precision": published.precision,
         "doi": _doi(fields),
         "arxiv_id": arxiv_id,
         "has_more_authors": has_more,
     }
-    return BibWork(values=values, venue=venue, authors=authors)
+    return BibWork(
+        values=values, venue=venue, authors=authors, notes=list(published.problems)
+    )
 
 
 def split_authors(value: str) -> tuple[list[str], bool]:
@@ -275,16 +280,18 @@ def _fields(entry: model.Entry) -> dict[str, str]:
     return fields
 
 
-def _date(fields: dict[str, str]) -> tuple[Any, Any, Any]:
+def _date(fields: dict[str, str]) -> DateParts:
     if date_text := fields.get("date"):
         return parse_date(date_text, None)
     year_text = fields.get("year", "")
-    month = MONTHS.get(fields.get("month", "").strip().lower().rstrip("."))
-    if month is None and fields.get("month", "").strip().isdigit():
-        month = int(fields["month"])
-    if month and 1 <= month <= 12:
-        return parse_date(f"{year_text.strip()}-{month:02d}", year_text.strip())
-    return parse_date(year_text.strip(), year_text.strip())
+    month_text = fields.get("month", "").strip().lower().rstrip(".")
+    month = MONTHS.get(month_text)
+    if month is None and _MONTH_NUMBER.match(month_text):
+        month = int(month_text)
+    year = parse_year(year_text)
+    if year and month and 1 <= month <= 12:
+        return parse_date(f"{year}-{month:02d}", year_text)
+    return parse_date(None, year_text)
 
 
 def _arxiv_id(fields: dict[str, str]) -> str | None:

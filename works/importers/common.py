@@ -29,6 +29,9 @@ DEFAULT_BATCH_SIZE = 500
 
 _BOM = b"\xef\xbb\xbf"
 
+# Values quoted in a report are cut to this many characters.
+_SHOWN_LENGTH = 40
+
 
 class Outcome(StrEnum):
     CREATED = "created"
@@ -138,6 +141,15 @@ class ImportReport:
             f"Read {self.read} records: {self.created} created, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.skipped} skipped."
         )
+
+
+def shown(value: Any) -> str:
+    """Quote `value` for a report, cut short when it is long."""
+    if isinstance(value, str):
+        long = len(value) > _SHOWN_LENGTH
+        return repr(value[:_SHOWN_LENGTH] + "…" if long else value)
+    text = repr(value)
+    return text if len(text) <= _SHOWN_LENGTH else text[:_SHOWN_LENGTH] + "…"
 
 
 def strip_nul(value: Any) -> Any:

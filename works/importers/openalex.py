@@ -221,9 +221,13 @@ def _write_works(records: list[Record], result: BatchResult) -> None:
     parsed: list[tuple[Record, WorkData]] = []
     for record in records:
         try:
-            parsed.append((record, parse_work(record.data)))
+            work = parse_work(record.data)
         except RecordError as exc:
             result.skip(record, str(exc))
+            continue
+        parsed.append((record, work))
+        for note in work.notes:
+            result.warn(record, note)
     if not parsed:
         return
 

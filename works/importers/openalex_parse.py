@@ -2,13 +2,16 @@
 
 Everything here tolerates the faults listed in DATA-FAULTS.md: `null` where an
 object is expected, ids missing, dates absent, abstracts absent or empty. A
-record that cannot be understood at all raises `RecordError`.
+number no column could hold (a year of 99999999999, a negative count) is left
+out with a note for the report. A record that cannot be understood at all
+raises `RecordError`.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from works.identifiers import (
     normalise_arxiv_id,
@@ -17,7 +20,7 @@ from works.identifiers import (
     normalise_orcid,
     normalise_ror_id,
 )
-from works.importers.common import RecordError
+from works.importers.common import RecordError, shown
 from works.models import Topic, Work
 from works.text import abstract_from_inverted_index, clean_abstract, clean_title
 
@@ -43,7 +46,13 @@ ENTITY_KINDS = {
 }
 
 _ID_PREFIX = re.compile(r"^(?:https?://)?(?:api\.)?openalex\.org/", re.IGNORECASE)
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+# A four-digit year, not the start of a longer number, then month and day.
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?!\d)", re.ASCII)
+_YEAR = re.compile(r"^(\d{4})(?!\d)", re.ASCII)
+# The years the work table accepts (a check constraint).
+_YEARS = range(1000, 2101)
+# Postgres `integer`, the column of every count.
+_INTEGER_MAX = 2**31 - 1
 
 
 @dataclass
@@ -96,6 +105,16 @@ class WorkData:
     institutions: list[InstitutionData]
     # Each topic as its chain domain > field > subfield > topic, with a score.
     topics: list[tuple[list[TopicNode], float | None]]
+    # Values left out because no column could hold them, for the report.
+    notes: list[str] = field(default_factory=list)
+
+
+class DateParts(NamedTuple):
+    year: int | None
+    on: date | None
+    precision: str | None
+    # What was given but could not be used, for the report.
+    problems: tuple[str, ...] = ()
 
 
 def entity_kind(record: dict[str, Any]) -> str:
@@ -113,7 +132,7 @@ def entity_kind(record: dict[str, Any]) -> str:
     else:
         kind = ENTITY_KINDS.get(openalex_id[0])
     if kind is None:
-        raise RecordError(f"unknown OpenAlex entity kind: {raw_id!r}")
+        raise RecordError(f"invalid OpenAlex id: {raw_id!r}")
 
     return kind
 
@@ -139,9 +158,15 @@ def parse_work(record: dict[str, Any]) -> WorkData:
     title_raw = next((title for title in titles if isinstance(title, str)), None)
     raw_type = _text(record.get("type")) or ""
     work_type = raw_type if raw_type in WORK_TYPES else Work.Type.OTHER
-    year, published_on, precision = parse_date(
+    published = parse_date(
         record.get("publication_date"), record.get("publication_year")
     )
+    notes = list(published.problems)
+    cited_by_count = _count(record.get("cited_by_count"))
+    if cited_by_count is None:
+        raw_count = shown(record["cited_by_count"])
+        notes.append(f"cited_by_count {raw_count} is not a count; stored as 0")
+        cited_by_count = 0
     values = {
         "doi": doi,
         "arxiv_id": _arxiv_id(doi, primary_location),
@@ -152,10 +177,10 @@ def parse_work(record: dict[str, Any]) -> WorkData:
         # The source's own word, kept only when our choices had to translate it.
         "type_raw": raw_type[:64] if raw_type != work_type else "",
         "language": _short(record.get("language"), 16),
-        "publication_year": year,
-        "published_on": published_on,
-        "date_precision": precision,
-        "cited_by_count": _count(record.get("cited_by_count")),
+        "publication_year": published.year,
+        "published_on": published.on,
+        "date_precision": published.precision,
+        "cited_by_count": cited_by_count,
         "is_retracted": record.get("is_retracted") is True,
         "is_authors_truncated": record.get("is_authors_truncated") is True,
         "referenced_openalex_ids": _references(record, openalex_id),
@@ -168,7 +193,8 @@ def parse_work(record: dict[str, Any]) -> WorkData:
         venue=parse_source(_dict(primary_location.get("source"))),
         bylines=bylines,
         institutions=institutions,
-        topics=_topics(record),
+        topics=_topics(record, notes),
+        notes=notes,
     )
 
 
@@ -247,42 +273,61 @@ def parse_topic(record: dict[str, Any]) -> list[TopicNode]:
     return chain
 
 
-def parse_date(
-    raw_date: Any, raw_year: Any
-) -> tuple[int | None, date | None, str | None]:
-    """Return (year, date, precision), each None when the source does not say.
+def parse_date(raw_date: Any, raw_year: Any) -> DateParts:
+    """Read a date and a year into what the work table holds.
 
-    A date of "2019" gives the year alone; "2019-03" a date with month precision.
-    Nothing is invented: no 0, 1900 or 1970 stands in for a missing value.
+    Each part is None when the source does not say: a date of "2019" gives the
+    year alone, "2019-03" a date with month precision. Nothing is invented: no
+    0, 1900 or 1970 stands in for a missing value. A year or date that is given
+    but impossible is left out and named in `problems`.
     """
-    year = _year(raw_year)
-    match = _DATE.match(raw_date.strip()) if isinstance(raw_date, str) else None
-    if match is None:
-        return year, None, None
+    problems = []
+    year = parse_year(raw_year)
+    if year is None and raw_year not in (None, ""):
+        problems.append(f"year {shown(raw_year)} is not a plausible year; left out")
+    if not isinstance(raw_date, str) or not raw_date.strip():
+        return DateParts(year, None, None, tuple(problems))
 
-    date_year = _year(int(match[1]))
+    match = _DATE.match(raw_date.strip())
+    date_year = parse_year(match[1]) if match else None
     if year is None:
         year = date_year
-    if date_year is None or match[2] is None:
-        return year, None, None
-    try:
-        if match[3] is None:
-            return year, date(date_year, int(match[2]), 1), Work.DatePrecision.MONTH
-        return (
-            year,
-            date(date_year, int(match[2]), int(match[3])),
-            Work.DatePrecision.DAY,
-        )
-    except ValueError:
-        return year, None, None
+    if match is None or date_year is None:
+        dated = None
+    elif match[2] is None:
+        # A year alone: there is no date to store, and nothing wrong.
+        return DateParts(year, None, None, tuple(problems))
+    else:
+        dated = _calendar_date(date_year, match[2], match[3])
+    if dated is None:
+        problems.append(f"date {shown(raw_date)} is not a date; left out")
+        return DateParts(year, None, None, tuple(problems))
+
+    on, precision = dated
+    return DateParts(year, on, precision, tuple(problems))
 
 
-def _year(value: Any) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 2100:
+def parse_year(value: Any) -> int | None:
+    """Return the year `value` names, or None when it names none we can store.
+
+    Text may carry a suffix after four digits ("2020a", "2020/21", as BibTeX
+    disambiguates or spans years), but not a fifth digit.
+    """
+    if isinstance(value, str) and (match := _YEAR.match(value.strip())):
+        value = int(match[1])
+    if isinstance(value, int) and not isinstance(value, bool) and value in _YEARS:
         return value
     return None
+
+
+def _calendar_date(year: int, month: str, day: str | None) -> tuple[date, str] | None:
+    """Return the date and its precision, or None when there is no such day."""
+    try:
+        if day is None:
+            return date(year, int(month), 1), Work.DatePrecision.MONTH
+        return date(year, int(month), int(day)), Work.DatePrecision.DAY
+    except ValueError:
+        return None
 
 
 def _bylines(raw: Any) -> tuple[list[BylineData], list[InstitutionData]]:
@@ -359,7 +404,9 @@ def _last_known_institution(record: dict[str, Any]) -> InstitutionData | None:
     return newest[1] if newest else None
 
 
-def _topics(record: dict[str, Any]) -> list[tuple[list[TopicNode], float | None]]:
+def _topics(
+    record: dict[str, Any], notes: list[str]
+) -> list[tuple[list[TopicNode], float | None]]:
     raw_topics = [_dict(item) for item in _list(record.get("topics"))]
     primary = _dict(record.get("primary_topic"))
     if primary.get("id") and all(
@@ -372,11 +419,15 @@ def _topics(record: dict[str, Any]) -> list[tuple[list[TopicNode], float | None]
     for item in raw_topics:
         chain = parse_topic(item)
         if chain and chain[-1].openalex_id not in seen:
-            seen.add(chain[-1].openalex_id)
-            score = item.get("score")
-            topics.append(
-                (chain, float(score) if isinstance(score, int | float) else None)
-            )
+            topic_id = chain[-1].openalex_id
+            seen.add(topic_id)
+            score = _score(item.get("score"))
+            if score is None and item.get("score") is not None:
+                notes.append(
+                    f"score {shown(item['score'])} of topic {topic_id} is not a "
+                    "number; left out"
+                )
+            topics.append((chain, score))
 
     return topics
 
@@ -424,12 +475,25 @@ def _orcid(raw: Any) -> tuple[str | None, str | None]:
     return (orcid, None) if orcid else (None, text)
 
 
-def _count(value: Any) -> int:
-    return (
-        value
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0
-        else 0
-    )
+def _count(value: Any) -> int | None:
+    """Return `value` as a count (0 when absent), or None when it is not one."""
+    if value is None:
+        return 0
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value <= _INTEGER_MAX else None
+    return None
+
+
+def _score(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        score = float(value)
+    except OverflowError:
+        return None
+    return score if math.isfinite(score) else None
 
 
 def _text(value: Any) -> str | None:
