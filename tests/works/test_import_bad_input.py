@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from profiles.models import Author
 from tests.works.factories import openalex_work
 from works.importers import bibtex, openalex
 from works.models import Work, WorkTopic
@@ -22,6 +23,42 @@ def reasons(report) -> dict[str, str]:
 
 def assert_adds_up(report) -> None:
     assert report.read == sum(report.counts.values())
+
+
+# Nesting
+
+
+def test_skips_a_jsonl_line_nested_too_deeply_and_imports_the_rest(tmp_path):
+    path = tmp_path / "deep.jsonl"
+    path.write_text(
+        work_line(9990000901)
+        + "[" * 100_000
+        + "\n"
+        + '{"id": "W9990000902", "extra": '
+        + "[" * 100_000
+        + "]" * 100_000
+        + "}\n"
+        + work_line(9990000903)
+    )
+
+    report = openalex.import_paths([path])
+
+    assert_adds_up(report)
+    assert (report.read, report.created, report.skipped) == (4, 2, 2)
+    assert reasons(report) == {
+        f"{path}:2": "JSON nested too deeply",
+        f"{path}:3": "JSON nested too deeply",
+    }
+
+
+def test_skips_a_json_document_nested_too_deeply(tmp_path):
+    path = tmp_path / "page.json"
+    path.write_text('{"results": [' + "[" * 100_000 + "]" * 100_000 + "]}")
+
+    report = openalex.import_paths([path])
+
+    assert (report.read, report.skipped) == (1, 1)
+    assert report.skips[0].message == "JSON nested too deeply"
 
 
 # Numbers out of range for their column
@@ -72,6 +109,22 @@ def test_reports_impossible_numbers_and_imports_the_works(tmp_path):
     ]
 
 
+def test_skips_a_number_too_long_to_read_and_imports_the_rest(tmp_path):
+    path = tmp_path / "long-number.jsonl"
+    path.write_text(
+        work_line(9990000921)
+        + '{"id": "W9990000922", "cited_by_count": '
+        + "9" * 5000
+        + "}\n"
+        + work_line(9990000923)
+    )
+
+    report = openalex.import_paths([path])
+
+    assert (report.read, report.created, report.skipped) == (3, 2, 1)
+    assert reasons(report)[f"{path}:2"].startswith("invalid JSON (Exceeds the limit")
+
+
 def test_skips_ids_too_long_for_their_column():
     long_id = "https://openalex.org/W" + "9" * 40
 
@@ -112,3 +165,51 @@ def test_reports_a_bibtex_year_that_is_not_plausible(tmp_path):
         "2 (press): year 'in press' is not a plausible year; left out",
         "4 (super): year '²⁰²⁰' is not a plausible year; left out",
     ]
+
+
+# Encodings: NUL bytes, invalid UTF-8, unpaired surrogates
+
+
+def test_skips_only_the_records_of_a_json_document_with_invalid_utf8(tmp_path):
+    path = tmp_path / "page.json"
+    path.write_bytes(
+        b'{"results": [\n'
+        b'{"id": "W9990000971", "title": "Good"},\n'
+        b'{"id": "W9990000972", "title": "Latin-1 \xe9t\xe9"},\n'
+        b'{"id": "W9990000973", "title": "Also good\x00"}\n'
+        b"]}"
+    )
+
+    report = openalex.import_paths([path])
+
+    assert (report.read, report.created, report.skipped) == (3, 2, 1)
+    assert reasons(report) == {f"{path}:record 2": "invalid UTF-8"}
+    assert set(Work.objects.values_list("title", flat=True)) == {"Good", "Also good"}
+
+
+def test_replaces_unpaired_surrogates_and_says_so(tmp_path):
+    path = tmp_path / "surrogates.jsonl"
+    path.write_text(
+        '{"id": "W9990000981", "title": "Lone \\ud83d surrogate"}\n'
+        '{"id": "W9990000982", "title": "Paired \\ud83d\\ude00 emoji"}\n'
+    )
+
+    report = openalex.import_paths([path])
+
+    assert (report.created, report.skipped) == (2, 0)
+    titles = set(Work.objects.values_list("title", flat=True))
+    assert titles == {"Lone \ufffd surrogate", "Paired \U0001f600 emoji"}
+    assert [str(problem) for problem in report.warnings] == [
+        f"{path}:1: unpaired UTF-16 surrogate escape replaced by U+FFFD"
+    ]
+
+
+def test_strips_nul_bytes_from_bibtex(tmp_path):
+    path = tmp_path / "nul.bib"
+    path.write_bytes(b"@misc{nul, title={Null\x00 byte}, author={Ok, A\x00nn}}\n")
+
+    report = bibtex.import_paths([path])
+
+    assert report.created == 1
+    assert Work.objects.get().title == "Null byte"
+    assert Author.objects.get().display_name == "Ann Ok"

@@ -11,13 +11,8 @@ from django.db.models import Max
 from profiles.models import Author
 from tests.works.factories import openalex_authorship, openalex_work
 from works.importers import openalex
-from works.importers.common import (
-    BatchResult,
-    Outcome,
-    Record,
-    read_json_records,
-    run_batches,
-)
+from works.importers.common import BatchResult, Outcome, Record, run_batches
+from works.importers.json_records import read_json_records
 from works.models import Authorship, Institution, Source, Topic, Work, WorkTopic
 from works.text import plain_text
 

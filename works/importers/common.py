@@ -8,13 +8,12 @@ bad record costs only itself.
 """
 
 import gzip
-import json
 import logging
 import sys
-import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from io import BufferedIOBase
 from itertools import batched
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
 
-_BOM = b"\xef\xbb\xbf"
+BOM = b"\xef\xbb\xbf"
 
 # Values quoted in a report are cut to this many characters.
 _SHOWN_LENGTH = 40
@@ -46,7 +45,8 @@ class Record:
 
     `line` is the JSONL line or BibTeX entry line when there is one; `index` is
     the 1-based place of a record in a JSON document (a list page, one object).
-    A record that could not even be read carries `error` and no `data`.
+    A record that could not even be read carries `error` and no `data`; `notes`
+    are what reading found worth a warning (a line read as Windows-1252).
     """
 
     path: str
@@ -55,6 +55,7 @@ class Record:
     index: int | None = None
     key: str | None = None
     error: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
@@ -152,115 +153,11 @@ def shown(value: Any) -> str:
     return text if len(text) <= _SHOWN_LENGTH else text[:_SHOWN_LENGTH] + "…"
 
 
-def strip_nul(value: Any) -> Any:
-    """Drop NUL characters from every string in `value`: Postgres text refuses them."""
-    if isinstance(value, str):
-        return value.replace("\x00", "") if "\x00" in value else value
-    if isinstance(value, dict):
-        return {strip_nul(key): strip_nul(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [strip_nul(item) for item in value]
-    return value
-
-
-def read_json_records(path: Path) -> Iterator[Record]:
-    """Yield the records of a JSON document, a JSONL file, or a gzipped one.
-
-    `.json` (and `.json.gz`) files hold one document: an API list page whose
-    `results` are the records, a list of records, or a single record. Any other
-    name is read as JSON Lines, one line at a time, as OpenAlex snapshot parts
-    (`part_000.gz`) are.
-    """
-    name = path.name.lower()
-    if name.endswith((".json", ".json.gz")):
-        yield from _read_json_document(path)
-    else:
-        yield from _read_json_lines(path)
-
-
-def _open_binary(path: Path) -> Any:
-    return (
-        gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
-    )  # noqa: SIM115
-
-
-def _read_json_lines(path: Path) -> Iterator[Record]:
-    name = str(path)
-    line_number = 0
-    try:
-        stream = _open_binary(path)
-    except OSError as exc:
-        yield Record(name, error=f"unreadable file: {exc}")
-        return
-    with stream as lines:
-        try:
-            for line_number, raw in enumerate(lines, start=1):
-                record = _parse_json_line(name, line_number, raw)
-                if record is not None:
-                    yield record
-        except (OSError, EOFError, zlib.error) as exc:
-            # A truncated or corrupt gzip stream ends the file, not the import.
-            yield Record(name, line=line_number + 1, error=f"unreadable file: {exc}")
-
-
-def _parse_json_line(path: str, line_number: int, raw: bytes) -> Record | None:
-    raw = raw.replace(b"\x00", b"")
-    if line_number == 1 and raw.startswith(_BOM):
-        raw = raw[len(_BOM) :]
-    if not raw.strip():
-        return None
-
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        reason = f"invalid UTF-8 ({exc.reason} at byte {exc.start})"
-        return Record(path, line=line_number, error=reason)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        reason = f"invalid JSON ({exc.msg} at column {exc.colno})"
-        return Record(path, line=line_number, error=reason)
-    if not isinstance(data, dict):
-        return Record(path, line=line_number, error="not a JSON object")
-
-    # Raw NUL bytes are gone already; only the JSON escape can still make one,
-    # and walking every record to look for it would double the parse time.
-    if b"\\u0000" in raw:
-        data = strip_nul(data)
-    return Record(path, data=data, line=line_number)
-
-
-def _read_json_document(path: Path) -> Iterator[Record]:
-    name = str(path)
-    try:
-        with _open_binary(path) as stream:
-            raw = stream.read().replace(b"\x00", b"")
-        document = json.loads(raw.removeprefix(_BOM).decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        yield Record(
-            name, line=1, error=f"invalid UTF-8 ({exc.reason} at byte {exc.start})"
-        )
-        return
-    except json.JSONDecodeError as exc:
-        reason = f"invalid JSON ({exc.msg} at column {exc.colno})"
-        yield Record(name, line=exc.lineno, error=reason)
-        return
-    except (OSError, EOFError, zlib.error) as exc:
-        yield Record(name, error=f"unreadable file: {exc}")
-        return
-
-    if isinstance(document, dict) and isinstance(document.get("results"), list):
-        items = document["results"]
-    elif isinstance(document, list):
-        items = document
-    else:
-        items = [document]
-    has_nul = b"\\u0000" in raw
-    for index, item in enumerate(items, start=1):
-        if isinstance(item, dict):
-            yield Record(name, data=strip_nul(item) if has_nul else item, index=index)
-        else:
-            yield Record(name, index=index, error="not a JSON object")
+def open_binary(path: Path) -> BufferedIOBase:
+    """Open `path` for reading bytes, decompressing it when its name ends in .gz."""
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return path.open("rb")
 
 
 BatchFunction = Callable[[list[Record]], BatchResult]
@@ -276,8 +173,8 @@ def run_batches(
     """Write `records` through `import_batch`, one transaction per batch.
 
     Records that could not be read are counted as skipped without reaching
-    `import_batch`. The progress bar goes to stderr, and only when asked for and
-    stderr is a terminal.
+    `import_batch`; the notes of every record become warnings. The progress bar
+    goes to stderr, and only when asked for and stderr is a terminal.
     """
     report = ImportReport()
     show = progress and sys.stderr.isatty()
@@ -286,6 +183,8 @@ def run_batches(
             report.read += len(batch)
             result = BatchResult()
             for record in batch:
+                for note in record.notes:
+                    result.warn(record, note)
                 if record.error is not None:
                     result.skip(record, record.error)
             readable = [record for record in batch if record.error is None]

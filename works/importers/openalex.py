@@ -24,10 +24,9 @@ from works.importers.common import (
     Outcome,
     Record,
     RecordError,
-    read_json_records,
     run_batches,
-    strip_nul,
 )
+from works.importers.json_records import clean_strings, read_json_records
 from works.importers.openalex_parse import (
     AuthorData,
     WorkData,
@@ -71,7 +70,7 @@ def import_records(
 ) -> ImportReport:
     """Import OpenAlex records already in memory, numbered from 1 under `path`."""
     records = (
-        Record(path, data=strip_nul(item), index=index)
+        Record(path, data=clean_strings(item), index=index)
         for index, item in enumerate(items, start=1)
     )
     return run_batches(records, import_batch, batch_size=batch_size)
