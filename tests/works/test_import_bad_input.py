@@ -1,8 +1,11 @@
 """Bad input to both importers: each problem is one line in the report, nothing else is lost."""
 
 import json
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from profiles.models import Author
 from tests.works.factories import openalex_work
@@ -213,3 +216,35 @@ def test_strips_nul_bytes_from_bibtex(tmp_path):
     assert report.created == 1
     assert Work.objects.get().title == "Null byte"
     assert Author.objects.get().display_name == "Ann Ok"
+
+
+# BibTeX reports each problem once
+
+
+def test_reports_bibtex_problems_once_in_our_own_words(caplog):
+    faults = Path(__file__).resolve().parent / "fixtures" / "bibtex-faults.bib"
+    out = StringIO()
+
+    call_command("import_bibtex", str(faults), stdout=out)
+
+    assert not [
+        record for record in caplog.records if record.name.startswith("bibtexparser")
+    ]
+    assert out.getvalue().count("Was still looking for field-value closing") == 1
+
+
+def test_reports_a_field_given_twice_in_any_case_and_reads_the_entry(tmp_path):
+    path = tmp_path / "twice.bib"
+    path.write_text(
+        "@misc{twice, title={First}, Title={Second}, title={Third},\n"
+        "  author={Ok, Ann}, year={2020}, Year={2021}}\n"
+    )
+
+    report = bibtex.import_paths([path])
+
+    work = Work.objects.get()
+    assert (work.title_raw, work.publication_year) == ("First", 2020)
+    assert [str(problem) for problem in report.warnings] == [
+        f"{path}:1 (twice): fields title, year given more than once; "
+        "the first one is used"
+    ]

@@ -66,11 +66,8 @@ def import_batch(records: list[Record]) -> BatchResult:
     result = BatchResult()
     work_ids: list[int] = []
     for record in records:
-        entry, notes = record.data
-        for note in notes:
-            result.warn(record, note)
         try:
-            work = parse_entry(entry)
+            work = parse_entry(record.data)
         except RecordError as exc:
             result.skip(record, str(exc))
             continue

@@ -6,15 +6,20 @@ separators and a trailing "and others", LaTeX accents in names, arXiv preprints
 cited as `journal = {arXiv preprint arXiv:2104.14294}`.
 """
 
+import logging
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import bibtexparser
 from bibtexparser import model
+from bibtexparser.library import Library
+from bibtexparser.middlewares.parsestack import default_parse_stack
 
 from profiles.names import decode_latex
 from works.identifiers import normalise_arxiv_id, normalise_doi
@@ -94,7 +99,7 @@ def read_bibtex_records(path: Path) -> Iterator[Record]:
     """Yield a record per entry of the BibTeX file at `path`, in file order.
 
     A line that is not UTF-8 is read as Windows-1252, the usual encoding of old
-    .bib files, and the entry it belongs to carries a warning. Entries that do
+    .bib files, and the entry it belongs to carries a note. Entries that do
     not parse are yielded with an `error` and the rest of the file goes on.
     bibtexparser reads a file whole; .bib files are small enough for that.
     """
@@ -104,7 +109,7 @@ def read_bibtex_records(path: Path) -> Iterator[Record]:
         yield Record(str(path), error=f"unreadable file: {exc}")
         return
     text, odd_lines = _decode(raw)
-    library = bibtexparser.parse_string(text)
+    library = _parse(text)
     blocks = sorted(
         (block for block in library.blocks if isinstance(block, _RECORD_BLOCKS)),
         key=lambda block: block.start_line or 0,
@@ -122,16 +127,59 @@ def read_bibtex_records(path: Path) -> Iterator[Record]:
         yield _record(str(path), line, block, notes)
 
 
+def _parse(text: str) -> Library:
+    """Split `text` into blocks and run bibtexparser's usual middlewares on them.
+
+    bibtexparser wraps an entry that repeats a field in an error block that no
+    middleware touches, so its values would keep their braces; unwrapped
+    first, it is read like any other entry, and `_record` notes the repeat.
+    """
+    with _parser_warnings_silenced():
+        split = bibtexparser.parse_string(text, parse_stack=[])
+    library = Library()
+    library.add(
+        [_unwrapped(block) for block in split.blocks], fail_on_duplicate_key=False
+    )
+    for middleware in default_parse_stack():
+        library = middleware.transform(library)
+
+    return library
+
+
+def _unwrapped(block: model.Block) -> model.Block:
+    if isinstance(block, model.DuplicateFieldKeyBlock) and block.ignore_error_block:
+        return block.ignore_error_block
+    return block
+
+
+@contextmanager
+def _parser_warnings_silenced() -> Iterator[None]:
+    """Quiet bibtexparser's warnings while it parses: `_record` reports each one.
+
+    Every problem bibtexparser logs also leaves a block behind (a failed block,
+    a duplicate), which becomes a record reported with its line and key.
+    """
+    parser_logger = logging.getLogger("bibtexparser")
+    level = parser_logger.level
+    parser_logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        parser_logger.setLevel(level)
+
+
 def _record(path: str, line: int, block: model.Block, notes: list[str]) -> Record:
     if isinstance(block, model.Entry):
-        return Record(path, data=(block, notes), line=line, key=block.key)
-    entry = getattr(block, "ignore_error_block", None)
-    if isinstance(block, model.DuplicateFieldKeyBlock) and isinstance(
-        entry, model.Entry
-    ):
-        keys = ", ".join(sorted(block.duplicate_keys))
-        notes = [*notes, f"field {keys} given twice; the first one is used"]
-        return Record(path, data=(entry, notes), line=line, key=entry.key)
+        # Field names are case-insensitive: "Title" repeats "title".
+        counts = Counter(item.key.lower() for item in block.fields)
+        if repeated := sorted(key for key, count in counts.items() if count > 1):
+            label = "field" if len(repeated) == 1 else "fields"
+            notes = [
+                *notes,
+                f"{label} {', '.join(repeated)} given more than once; "
+                "the first one is used",
+            ]
+        return Record(path, data=block, line=line, key=block.key, notes=tuple(notes))
     if isinstance(block, model.DuplicateBlockKeyBlock):
         reason = f"entry key {block.key!r} used twice; the first entry was imported"
         return Record(path, line=line, key=block.key, error=reason)
