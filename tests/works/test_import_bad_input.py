@@ -1,15 +1,19 @@
 """Bad input to both importers: each problem is one line in the report, nothing else is lost."""
 
 import json
+import logging
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import OperationalError, connection
 
 from profiles.models import Author
 from tests.works.factories import openalex_work
 from works.importers import bibtex, openalex
+from works.importers.common import BatchResult, Outcome, Record, run_batches
 from works.models import Work, WorkTopic
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +66,21 @@ def test_skips_a_json_document_nested_too_deeply(tmp_path):
 
     assert (report.read, report.skipped) == (1, 1)
     assert report.skips[0].message == "JSON nested too deeply"
+
+
+def test_skips_a_bibtex_entry_nested_too_deeply_and_imports_the_rest(tmp_path):
+    path = tmp_path / "deep.bib"
+    deep = "{" * 5000 + "x" + "}" * 5000
+    path.write_text(
+        "@misc{before, title={Before}, author={Ok, Ann}, year={2020}}\n"
+        f"@misc{{deep, title={{{deep}}}, author={{Deep, Dee}}, year={{2020}}}}\n"
+        "@misc{after, title={After}, author={Ok, Bo}, year={2021}}\n"
+    )
+
+    report = bibtex.import_paths([path])
+
+    assert (report.read, report.created, report.skipped) == (3, 2, 1)
+    assert reasons(report) == {f"{path}:2 (deep)": "nested too deeply"}
 
 
 # Numbers out of range for their column
@@ -168,6 +187,70 @@ def test_reports_a_bibtex_year_that_is_not_plausible(tmp_path):
         "2 (press): year 'in press' is not a plausible year; left out",
         "4 (super): year '²⁰²⁰' is not a plausible year; left out",
     ]
+
+
+# Errors only the database finds
+
+
+def test_skips_a_record_the_database_refuses_and_keeps_its_batch(caplog):
+    # Postgres cannot index a title of over a megabyte for search.
+    works = [
+        openalex_work(9990000941),
+        openalex_work(9990000942, title=" ".join(f"w{n}" for n in range(200_000))),
+        openalex_work(9990000943),
+    ]
+
+    report = openalex.import_records(works)
+
+    assert (report.created, report.skipped) == (2, 1)
+    [skip] = report.skips
+    assert skip.where == "<records>:record 2"
+    assert skip.message.startswith("could not be stored: OperationalError: string is")
+    assert "\n" not in skip.message
+    assert not [
+        record for record in caplog.records if record.levelno >= logging.WARNING
+    ]
+
+
+def test_stops_with_a_report_when_the_database_connection_is_lost(monkeypatch):
+    def import_batch(records: list[Record]) -> BatchResult:
+        if records[0].index == 3:
+            raise OperationalError("server closed the connection unexpectedly")
+        for record in records:
+            Work.objects.create(openalex_id=record.data["id"])
+        return BatchResult(outcomes=[Outcome.CREATED] * len(records))
+
+    monkeypatch.setattr(connection, "is_usable", lambda: False)
+    records = [Record("mem", data={"id": f"W{n}"}, index=n) for n in range(1, 7)]
+
+    report = run_batches(records, import_batch, batch_size=2)
+
+    assert (report.read, report.created, report.skipped) == (2, 2, 0)
+    assert report.stopped == (
+        "mem:record 3: database connection lost "
+        "(OperationalError: server closed the connection unexpectedly); "
+        "the records before it are "
+        "committed; run the import again to finish"
+    )
+    assert Work.objects.count() == 2
+
+
+def test_command_fails_after_printing_the_report_when_the_database_is_lost(
+    tmp_path, monkeypatch
+):
+    def import_batch(records: list[Record]) -> BatchResult:
+        raise OperationalError("terminating connection")
+
+    monkeypatch.setattr(openalex, "import_batch", import_batch)
+    monkeypatch.setattr(connection, "is_usable", lambda: False)
+    path = tmp_path / "works.jsonl"
+    path.write_text(work_line(9990000951))
+    out = StringIO()
+
+    with pytest.raises(CommandError, match="database connection lost"):
+        call_command("import_openalex", str(path), stdout=out)
+
+    assert "Read 0 records" in out.getvalue()
 
 
 # Encodings: NUL bytes, invalid UTF-8, unpaired surrogates

@@ -4,7 +4,8 @@ An importer turns a file into `Record`s, hands them to `run_batches` with a
 function that writes one batch, and gets back an `ImportReport` whose counts add
 up to the number of records read. Each batch commits in its own transaction; a
 batch that fails on something unexpected is retried record by record, so that one
-bad record costs only itself.
+bad record costs only itself. If the database itself goes away, the run stops
+there with everything before it kept.
 """
 
 import gzip
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from tqdm import tqdm
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,8 @@ class ImportReport:
     )
     skips: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # Where and why the run stopped early, when the database went away.
+    stopped: str | None = None
 
     @property
     def created(self) -> int:
@@ -153,6 +156,12 @@ def shown(value: Any) -> str:
     return text if len(text) <= _SHOWN_LENGTH else text[:_SHOWN_LENGTH] + "…"
 
 
+def describe(exc: BaseException) -> str:
+    """Name `exc` and the first line of its message, for a one-line report."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
 def open_binary(path: Path) -> BufferedIOBase:
     """Open `path` for reading bytes, decompressing it when its name ends in .gz."""
     if path.name.lower().endswith(".gz"):
@@ -173,14 +182,16 @@ def run_batches(
     """Write `records` through `import_batch`, one transaction per batch.
 
     Records that could not be read are counted as skipped without reaching
-    `import_batch`; the notes of every record become warnings. The progress bar
-    goes to stderr, and only when asked for and stderr is a terminal.
+    `import_batch`; the notes of every record become warnings. If the database
+    connection is lost, the run stops at the batch that met it and says so in
+    `report.stopped`; the batches before it are committed, and the report
+    counts only them. The progress bar goes to stderr, and only when asked for
+    and stderr is a terminal.
     """
     report = ImportReport()
     show = progress and sys.stderr.isatty()
     with tqdm(unit=" records", disable=not show, file=sys.stderr) as bar:
         for batch in batched(records, batch_size):
-            report.read += len(batch)
             result = BatchResult()
             for record in batch:
                 for note in record.notes:
@@ -188,12 +199,24 @@ def run_batches(
                 if record.error is not None:
                     result.skip(record, record.error)
             readable = [record for record in batch if record.error is None]
-            if readable:
-                result.extend(_run_batch(import_batch, readable))
+            try:
+                if readable:
+                    result.extend(_run_batch(import_batch, readable))
+            except _ConnectionLost as exc:
+                report.stopped = (
+                    f"{batch[0].where}: database connection lost ({exc}); the "
+                    "records before it are committed; run the import again to finish"
+                )
+                break
+            report.read += len(batch)
             report.add(result)
             bar.update(len(batch))
 
     return report
+
+
+class _ConnectionLost(Exception):
+    """The database cannot be reached: no later record can be stored either."""
 
 
 def _run_batch(import_batch: BatchFunction, records: list[Record]) -> BatchResult:
@@ -201,24 +224,28 @@ def _run_batch(import_batch: BatchFunction, records: list[Record]) -> BatchResul
         with transaction.atomic():
             result = import_batch(records)
     except Exception as exc:
+        if not connection.is_usable():
+            raise _ConnectionLost(describe(exc)) from exc
+        # Reported as a skip; the traceback is for BZPEER_LOG_LEVEL=DEBUG.
+        logger.debug("Batch at %s failed", records[0].where, exc_info=True)
         if len(records) > 1:
             # The batch rolled back whole; retrying its records alone finds the
             # culprit and lets the others in.
-            logger.warning(
-                "Batch of %s records failed (%s); retrying one by one",
-                len(records),
-                exc,
-            )
             result = BatchResult()
             for record in records:
                 result.extend(_run_batch(import_batch, [record]))
             return result
-        logger.exception("Could not import %s", records[0].where)
         result = BatchResult()
-        result.skip(records[0], f"could not be stored: {type(exc).__name__}: {exc}")
+        result.skip(records[0], _failure_reason(exc))
         return result
 
     return result
+
+
+def _failure_reason(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return f"could not be stored: {describe(exc)}"
 
 
 def print_report(command: BaseCommand, report: ImportReport, verbosity: int) -> None:

@@ -49,3 +49,5 @@ class Command(BaseCommand):
         print_report(self, report, verbosity)
         if verbosity > 1:
             self.stdout.write(f"Took {time.monotonic() - started:.2f} s.")
+        if report.stopped:
+            raise CommandError(f"Import stopped at {report.stopped}")
