@@ -1,5 +1,6 @@
 """Bad input to both importers: each problem is one line in the report, nothing else is lost."""
 
+import gzip
 import json
 import logging
 from io import StringIO
@@ -253,6 +254,58 @@ def test_command_fails_after_printing_the_report_when_the_database_is_lost(
     assert "Read 0 records" in out.getvalue()
 
 
+# Wrong or empty files
+
+
+def test_reports_a_bibtex_file_given_to_import_openalex_once(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "% My references\n"
+        "@article{a,\n  title={One},\n  author={Ann Ok},\n  year={2020}\n}\n"
+    )
+
+    report = openalex.import_paths([path])
+
+    assert (report.read, report.skipped) == (1, 1)
+    assert reasons(report) == {
+        str(path): "not JSON: the file starts with '% My references'"
+    }
+
+
+def test_reports_a_json_file_given_to_import_bibtex(tmp_path):
+    path = tmp_path / "works.json"
+    path.write_text(json.dumps(openalex_work(9990000961)))
+
+    report = bibtex.import_paths([path])
+
+    assert (report.read, report.skipped) == (1, 1)
+    [skip] = report.skips
+    assert skip.where == str(path)
+    assert skip.message.startswith('no records in this file; it starts with \'{"id": ')
+
+
+def test_reports_files_without_records(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n  \n")
+    page = tmp_path / "page.json"
+    page.write_text('{"meta": {"count": 0}, "results": []}')
+    comments = tmp_path / "comments.bib"
+    comments.write_text("% nothing yet\n@string{cvpr = {CVPR}}\n")
+
+    openalex_report = openalex.import_paths([empty, page])
+    bibtex_report = bibtex.import_paths([comments])
+
+    assert (openalex_report.read, openalex_report.skipped) == (2, 2)
+    assert reasons(openalex_report) == {
+        str(empty): "no records in this file; it is empty",
+        str(page): "no records in this file; it starts with "
+        '\'{"meta": {"count": 0}, "results": []}\'',
+    }
+    assert reasons(bibtex_report) == {
+        str(comments): "no records in this file; it starts with '% nothing yet'"
+    }
+
+
 # Encodings: NUL bytes, invalid UTF-8, unpaired surrogates
 
 
@@ -331,3 +384,45 @@ def test_reports_a_field_given_twice_in_any_case_and_reads_the_entry(tmp_path):
         f"{path}:1 (twice): fields title, year given more than once; "
         "the first one is used"
     ]
+
+
+# Paths
+
+
+def test_imports_every_matching_file_of_a_directory_in_order(tmp_path):
+    (tmp_path / "b.jsonl").write_text(work_line(9990000992))
+    (tmp_path / "a.json").write_text(json.dumps(openalex_work(9990000991)))
+    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(work_line(9990000993).encode()))
+    (tmp_path / "notes.txt").write_text("not imported")
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "d.jsonl").write_text(work_line(9990000994))
+    out = StringIO()
+
+    call_command("import_openalex", str(tmp_path), stdout=out)
+
+    assert "Read 3 records: 3 created" in out.getvalue()
+    ids = list(Work.objects.order_by("pk").values_list("openalex_id", flat=True))
+    assert ids == ["W9990000991", "W9990000992", "W9990000993"]
+
+
+def test_imports_the_bib_files_of_a_directory(tmp_path):
+    (tmp_path / "one.bib").write_text("@misc{one, title={One}, author={Ok, Ann}}\n")
+    (tmp_path / "two.BIB").write_text("@misc{two, title={Two}, author={Ok, Bo}}\n")
+    (tmp_path / "works.json").write_text("{}")
+    out = StringIO()
+
+    call_command("import_bibtex", str(tmp_path), stdout=out)
+
+    assert "Read 2 records: 2 created" in out.getvalue()
+
+
+@pytest.mark.parametrize("command", ["import_openalex", "import_bibtex"])
+def test_refuses_missing_paths_and_directories_without_matching_files(
+    tmp_path, command
+):
+    (tmp_path / "notes.txt").write_text("nothing to import")
+
+    with pytest.raises(CommandError, match=r"No such file or directory: .*absent"):
+        call_command(command, str(tmp_path / "absent"))
+    with pytest.raises(CommandError, match="No files to import in"):
+        call_command(command, str(tmp_path))

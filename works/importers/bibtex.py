@@ -17,7 +17,6 @@ against authors known by an OpenAlex id or ORCID.
 
 import logging
 from collections.abc import Iterable
-from itertools import chain
 from pathlib import Path
 
 from django.db.models import Q
@@ -32,6 +31,7 @@ from works.importers.common import (
     Outcome,
     Record,
     RecordError,
+    read_files,
     run_batches,
 )
 from works.importers.rows import bulk_update_changed
@@ -57,7 +57,7 @@ def import_paths(
     progress: bool = False,
 ) -> ImportReport:
     """Import every entry of the BibTeX files at `paths`."""
-    records = chain.from_iterable(read_bibtex_records(path) for path in paths)
+    records = read_files(paths, read_bibtex_records)
     return run_batches(records, import_batch, batch_size=batch_size, progress=progress)
 
 

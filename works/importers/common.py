@@ -1,17 +1,18 @@
-"""What every importer shares: input records, the batch runner and its report.
+"""What every importer shares: input files and records, the batch runner, its report.
 
-An importer turns a file into `Record`s, hands them to `run_batches` with a
-function that writes one batch, and gets back an `ImportReport` whose counts add
-up to the number of records read. Each batch commits in its own transaction; a
-batch that fails on something unexpected is retried record by record, so that one
-bad record costs only itself. If the database itself goes away, the run stops
-there with everything before it kept.
+An importer turns each file into `Record`s (`read_files`), hands them to
+`run_batches` with a function that writes one batch, and gets back an
+`ImportReport` whose counts add up to the number of records read. Each batch
+commits in its own transaction; a batch that fails on something unexpected is
+retried record by record, so that one bad record costs only itself. If the
+database itself goes away, the run stops there with everything before it kept.
 """
 
 import gzip
 import logging
 import sys
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from io import BufferedIOBase
@@ -19,7 +20,6 @@ from itertools import batched
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from tqdm import tqdm
 
@@ -31,6 +31,8 @@ BOM = b"\xef\xbb\xbf"
 
 # Values quoted in a report are cut to this many characters.
 _SHOWN_LENGTH = 40
+# How much of a file `head_lines` looks at.
+_HEAD_BYTES = 1 << 20
 
 
 class Outcome(StrEnum):
@@ -169,6 +171,51 @@ def open_binary(path: Path) -> BufferedIOBase:
     return path.open("rb")
 
 
+def head_lines(path: Path, count: int) -> list[str]:
+    """Return the first `count` non-blank lines of the file at `path`, stripped.
+
+    Only the first megabyte is read, so a line may be cut short. Raises what
+    opening or decompressing the file raises.
+    """
+    with open_binary(path) as stream:
+        head = stream.read(_HEAD_BYTES)
+    text = head.replace(b"\x00", b"").removeprefix(BOM).decode("utf-8", "replace")
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line][:count]
+
+
+def read_files(
+    paths: Iterable[Path], read: Callable[[Path], Iterable[Record]]
+) -> Iterator[Record]:
+    """Yield the records that `read` finds in each file at `paths`, in order.
+
+    A file that gives no record at all becomes one skipped record saying what
+    the file starts with, so that an empty file or one in another format never
+    passes as "read 0". If `read` fails on something unforeseen, the rest of
+    that file is one skipped record and the next file is read.
+    """
+    for path in paths:
+        count = 0
+        try:
+            for record in read(path):
+                count += 1
+                yield record
+        except Exception as exc:
+            logger.debug("Could not read %s", path, exc_info=True)
+            yield Record(str(path), error=f"could not be read: {describe(exc)}")
+            continue
+        if count == 0:
+            yield Record(str(path), error=f"no records in this file; {_start(path)}")
+
+
+def _start(path: Path) -> str:
+    try:
+        lines = head_lines(path, 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        return f"it cannot be read: {exc}"
+    return f"it starts with {shown(lines[0])}" if lines else "it is empty"
+
+
 BatchFunction = Callable[[list[Record]], BatchResult]
 
 
@@ -246,18 +293,3 @@ def _failure_reason(exc: Exception) -> str:
     if isinstance(exc, RecursionError):
         return "nested too deeply"
     return f"could not be stored: {describe(exc)}"
-
-
-def print_report(command: BaseCommand, report: ImportReport, verbosity: int) -> None:
-    """Write what an import skipped, its warnings and its summary to stdout.
-
-    Verbosity 0 prints nothing; 1 prints every skipped record and warning, then
-    the summary.
-    """
-    if verbosity < 1:
-        return
-    for problem in report.skips:
-        command.stdout.write(command.style.WARNING(f"Skipped {problem}"))
-    for problem in report.warnings:
-        command.stdout.write(command.style.NOTICE(f"Warning {problem}"))
-    command.stdout.write(command.style.SUCCESS(report.summary()))

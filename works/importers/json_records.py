@@ -2,7 +2,9 @@
 
 Nothing in a file stops the reading: a line that is not UTF-8 or not JSON, a
 number too long to convert, or nesting deeper than the parser can follow each
-becomes a record with an `error`, and the next line is read.
+becomes a record with an `error`, and the next line is read. A file that is
+plainly not JSON (a BibTeX file given by mistake) is one such record, not one
+per line.
 """
 
 import json
@@ -13,7 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from works.importers.common import BOM, Record, open_binary
+from works.importers.common import BOM, Record, head_lines, open_binary, shown
+
+# How many non-blank lines at the top of a file are looked at before calling
+# it not JSON: one broken first line does not condemn a JSONL file.
+_SNIFF_LINES = 3
 
 # Strings that Postgres cannot store: NUL, and the halves of a UTF-16
 # surrogate pair left without their partner (JSON's "\ud83d" alone).
@@ -33,7 +39,9 @@ def read_json_records(path: Path) -> Iterator[Record]:
     name is read as JSON Lines, one line at a time, as OpenAlex snapshot parts
     (`part_000.gz`) are.
     """
-    if path.name.lower().endswith((".json", ".json.gz")):
+    if reason := _not_json(path):
+        yield Record(str(path), error=reason)
+    elif path.name.lower().endswith((".json", ".json.gz")):
         yield from _read_json_document(path)
     else:
         yield from _read_json_lines(path)
@@ -50,6 +58,21 @@ def clean_strings(value: Any) -> Any:
     if isinstance(value, list):
         return [clean_strings(item) for item in value]
     return value
+
+
+def _not_json(path: Path) -> str | None:
+    """Say why the file at `path` is plainly not JSON, or None when it may be.
+
+    A file that cannot be read is left to the reader, which says where it broke.
+    """
+    try:
+        lines = head_lines(path, _SNIFF_LINES)
+    except (OSError, EOFError, zlib.error):
+        return None
+    if not lines or any(line.startswith(("{", "[")) for line in lines):
+        return None
+
+    return f"not JSON: the file starts with {shown(lines[0])}"
 
 
 def _read_json_lines(path: Path) -> Iterator[Record]:

@@ -10,7 +10,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from works.importers.common import (
     Outcome,
     Record,
     RecordError,
+    read_files,
     run_batches,
 )
 from works.importers.json_records import clean_strings, read_json_records
@@ -58,7 +58,7 @@ def import_paths(
     progress: bool = False,
 ) -> ImportReport:
     """Import every record of the OpenAlex files at `paths`."""
-    records = chain.from_iterable(read_json_records(path) for path in paths)
+    records = read_files(paths, read_json_records)
     return run_batches(records, import_batch, batch_size=batch_size, progress=progress)
 
 
