@@ -7,6 +7,7 @@ lower case without a resolver prefix, an arXiv id without version.
 
 from typing import Self
 
+from django.apps import apps
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -293,8 +294,9 @@ class AuthorshipQuerySet(models.QuerySet["Authorship"]):
     def on_profile_of(self, author_id: int) -> Self:
         """Keep the bylines an author's page counts: those of the author's record
         and of the duplicate records a curator merged into it."""
-        author_model = self.model._meta.get_field("author").related_model
-        records = author_model.objects.filter(
+        # The author model lives in the profiles app, which depends on this one.
+        author_model = apps.get_model("profiles", "Author")
+        records = author_model._default_manager.filter(
             Q(pk=author_id) | Q(merged_into=author_id)
         )
         return self.filter(author__in=records.values("pk"))

@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('works', '0001_initial'),
+        ("works", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='work',
-            name='type',
-            field=models.CharField(choices=[('article', 'article'), ('preprint', 'preprint'), ('book', 'book'), ('book-chapter', 'book chapter'), ('dataset', 'dataset'), ('dissertation', 'dissertation'), ('review', 'review'), ('report', 'report'), ('retraction', 'retraction notice'), ('erratum', 'erratum'), ('other', 'other')], default='other', max_length=32),
+            model_name="work",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("article", "article"),
+                    ("preprint", "preprint"),
+                    ("book", "book"),
+                    ("book-chapter", "book chapter"),
+                    ("dataset", "dataset"),
+                    ("dissertation", "dissertation"),
+                    ("review", "review"),
+                    ("report", "report"),
+                    ("retraction", "retraction notice"),
+                    ("erratum", "erratum"),
+                    ("other", "other"),
+                ],
+                default="other",
+                max_length=32,
+            ),
         ),
     ]
