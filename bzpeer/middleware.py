@@ -1,12 +1,18 @@
-"""Answer 503, not 500, while the database cannot be reached."""
+"""Answer with the right error page where Django's default would be a 500."""
 
 import logging
 import time
 from collections.abc import Callable
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.views.defaults import bad_request
 
 logger = logging.getLogger(__name__)
 
@@ -53,3 +59,26 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class UnreadableRequestMiddleware:
+    """Answer 400 for a request whose data is over Django's limits, in DEBUG too.
+
+    Django answers these with a 400 itself, except when DEBUG is on: its error
+    page then reads the same query string again, fails the same way, and the
+    visitor of `make run` gets a bare 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        limits = RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent
+        if isinstance(exception, limits):
+            return bad_request(request, exception)
+        return None

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "bzpeer.middleware.DatabaseUnavailableMiddleware",
+    "bzpeer.middleware.UnreadableRequestMiddleware",
 ]
 
 ROOT_URLCONF = "bzpeer.urls"
@@ -213,5 +214,8 @@ LOGGING = {
         # message a second time through the root handler.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "ERROR"},
+        # Requests naming another host are scanners' noise: they get their 400
+        # without a traceback in the log each time.
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },
 }

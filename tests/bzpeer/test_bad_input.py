@@ -107,3 +107,27 @@ def test_survives_nasty_query_values(client, valid, route):
 
             assert response.status_code in ALLOWED, (route, name, value)
             assert b"<script>alert(1)" not in response.content
+
+
+READS_THE_QUERY = [
+    "search/",
+    "authors/<int:author_id>/",
+    "authors/<int:author_id>/<str:slug>/",
+    "works/<int:work_id>/",
+]
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("route", ROUTES)
+def test_survives_more_query_fields_than_django_reads(
+    client, settings, valid, route, debug
+):
+    # DEBUG is on under `make run`, where Django's own error page used to fail.
+    settings.DEBUG = debug
+    fields = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS))
+
+    response = client.get(f"{_fill(route, valid)}?{fields}&page=1")
+
+    assert response.status_code in ALLOWED, route
+    if route in READS_THE_QUERY:
+        assert response.status_code == HTTPStatus.BAD_REQUEST, route
