@@ -36,16 +36,25 @@ def search(request: HttpRequest) -> HttpResponse:
     authors: list[Author] = []
     works: list[Work] = []
     if query:
-        authors = list(Author.objects.public().search(query)[:SEARCH_RESULTS])
+        # One result past the cap tells the page to say there are more.
+        authors = list(Author.objects.public().search(query)[: SEARCH_RESULTS + 1])
         works = list(
             Work.objects.search(query)
             .select_related("venue")
             .only("pk", "title", "type", "publication_year", "venue__name")[
-                :SEARCH_RESULTS
+                : SEARCH_RESULTS + 1
             ]
         )
 
-    ctx = {"form": form, "query": query, "authors": authors, "works": works}
+    ctx = {
+        "form": form,
+        "query": query,
+        "authors": authors[:SEARCH_RESULTS],
+        "more_authors": len(authors) > SEARCH_RESULTS,
+        "works": works[:SEARCH_RESULTS],
+        "more_works": len(works) > SEARCH_RESULTS,
+        "results_shown": SEARCH_RESULTS,
+    }
     return render(request, "search.html", ctx)
 
 

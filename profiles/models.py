@@ -5,6 +5,7 @@ from typing import Self
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import models
 from django.db.models import Count, F, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -35,16 +36,19 @@ class AuthorQuerySet(models.QuerySet["Author"]):
         return self.filter(merged_into__isnull=True)
 
     def search(self, query: str) -> Self:
-        """Find authors whose folded name contains every word of `query`."""
+        """Find authors whose folded name contains every word of `query`, the
+        closest names first."""
         from profiles.names import fold_name
 
-        words = fold_name(query).split()
-        if not words:
+        folded = fold_name(query)
+        if not folded:
             return self.none()
         matches = self
-        for word in words:
+        for word in folded.split():
             matches = matches.filter(search_name__contains=word)
-        return matches.order_by("search_name", "pk")
+        return matches.annotate(
+            closeness=TrigramSimilarity("search_name", folded)
+        ).order_by("-closeness", "search_name", "pk")
 
     def coauthors_of(self, author_id: int) -> Self:
         """Co-authors on an author's page, most shared works first, with

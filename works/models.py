@@ -20,6 +20,11 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 
+# The text search configuration of title search, made by migration 0003: English
+# stemming after unaccent, so that "Mexico" finds "México" and "eradication"
+# finds "Eradications".
+TITLE_SEARCH_CONFIG = "bzpeer_title"
+
 
 class InstitutionQuerySet(models.QuerySet["Institution"]):
     pass
@@ -126,7 +131,9 @@ def version_set(work: str) -> Coalesce:
 class WorkQuerySet(models.QuerySet["Work"]):
     def search(self, query: str) -> Self:
         """Rank works whose title matches `query`, in web-search syntax."""
-        search_query = SearchQuery(query, search_type="websearch", config="simple")
+        search_query = SearchQuery(
+            query, search_type="websearch", config=TITLE_SEARCH_CONFIG
+        )
         return (
             self.filter(search_vector=search_query)
             .annotate(rank=SearchRank(F("search_vector"), search_query))
@@ -255,7 +262,7 @@ class Work(models.Model):
     search_vector = models.GeneratedField(
         expression=SearchVector(
             Coalesce("title", models.Value("", output_field=models.TextField())),
-            config="simple",
+            config=TITLE_SEARCH_CONFIG,
         ),
         output_field=SearchVectorField(),
         db_persist=True,

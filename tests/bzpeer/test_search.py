@@ -112,3 +112,53 @@ def test_escapes_the_query_it_echoes(client):
     assert response.status_code == HTTPStatus.OK
     assertNotContains(response, "<script>alert(1)</script>")
     assertContains(response, "&lt;script&gt;")
+
+
+def test_lists_the_closest_names_first(client):
+    # Both contain "li" and "wei"; alphabetical order would put Ali first.
+    near = AuthorFactory(display_name="Ali Weissmann")
+    exact = AuthorFactory(display_name="Li Wei")
+
+    response = client.get(reverse("search"), {"q": "Li Wei"})
+
+    assert list(response.context["authors"]) == [exact, near]
+
+
+def test_says_when_more_results_match_than_it_shows(client, monkeypatch):
+    monkeypatch.setattr("bzpeer.views.SEARCH_RESULTS", 2)
+    for number in range(3):
+        AuthorFactory(display_name=f"Ada Caron {number}")
+        WorkFactory(title=f"Caron lemma, part {number}")
+
+    response = client.get(reverse("search"), {"q": "caron"})
+
+    assert len(response.context["authors"]) == 2
+    assert len(response.context["works"]) == 2
+    assertContains(response, "More researchers match")
+    assertContains(response, "More works match")
+
+
+def test_says_nothing_more_when_every_result_is_shown(client):
+    AuthorFactory(display_name="Ada Caron")
+
+    response = client.get(reverse("search"), {"q": "caron"})
+
+    assertNotContains(response, "More researchers match")
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("Mexico", "Protected areas of western México"),
+        ("tapanti", "Birds of Tapantí National Park"),
+        ("eradication", "Eradications of invasive rodents on islands"),
+        ("Québec forests", "Forest carbon in Quebec"),
+    ],
+)
+def test_finds_titles_without_regard_to_accents_or_word_endings(client, query, title):
+    work = WorkFactory(title=title)
+    WorkFactory(title="Biodiversity finance")
+
+    response = client.get(reverse("search"), {"q": query})
+
+    assert list(response.context["works"]) == [work]
