@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from bzpeer.forms import PageForm
 from bzpeer.http import HtmxHttpRequest
@@ -100,31 +101,38 @@ def author_by_openalex_id(request: HttpRequest, openalex_id: str) -> HttpRespons
     return HttpResponsePermanentRedirect(canonical.get_absolute_url())
 
 
-def _log_in_then_show(author: Author) -> HttpResponse:
+def _log_in_then_show(request: HtmxHttpRequest, author: Author) -> HttpResponse:
     # After logging in, the visitor lands on the profile, where the button is; the
     # follow URL itself answers only POST.
-    return redirect_to_login(author.get_absolute_url())
+    login = redirect_to_login(author.get_absolute_url())
+    if request.htmx:
+        # A redirect would be followed by htmx and the login page swapped into
+        # the button's place: send the whole window there instead.
+        return HttpResponseClientRedirect(login["Location"])
+    return login
 
 
 def _follow_response(request: HtmxHttpRequest, author: Author) -> HttpResponse:
     if not request.htmx:
         return redirect(author)
 
+    author = Author.objects.for_profile_page(author.pk).get()
     ctx = {
         "author": author,
         "is_following": Follow.objects.filter(
             follower_id=request.user.pk, author=author
         ).exists(),
-        "followers_count": author.follows.count(),
+        "followers_count": author.followers_count,
+        "trust": trust.trust_snapshot(author),
     }
-    return render(request, "components/_follow_button.html", ctx)
+    return render(request, "profiles/_follow_response.html", ctx)
 
 
 @require_POST
 def author_follow(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
     author = _get_public_author(author_id)
     if not request.user.is_authenticated:
-        return _log_in_then_show(author)
+        return _log_in_then_show(request, author)
 
     # A second click, or two tabs, must not add a second row.
     try:
@@ -140,7 +148,7 @@ def author_follow(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
 def author_unfollow(request: HtmxHttpRequest, author_id: int) -> HttpResponse:
     author = _get_public_author(author_id)
     if not request.user.is_authenticated:
-        return _log_in_then_show(author)
+        return _log_in_then_show(request, author)
 
     Follow.objects.filter(follower_id=request.user.pk, author=author).delete()
 

@@ -80,3 +80,29 @@ def test_loads_graph_slice_with_coauthors(
     # Nothing broke on the way.
     assert browser_page.console_errors == []
     assert browser_page.csp_violations == []
+
+
+def test_follows_after_logging_in_and_updates_the_counts(
+    browser_page: BrowserPage, django_user_model
+) -> None:
+    author = AuthorFactory(display_name="Ada Lovelace")
+    django_user_model.objects.create_user("reader", password="a-long-pass-phrase")
+    page = browser_page.page
+
+    page.goto(author.get_absolute_url())
+    page.get_by_role("link", name="Follow researcher").click()
+    page.get_by_label("Username").fill("reader")
+    page.get_by_label("Password").fill("a-long-pass-phrase")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Follow researcher").click()
+
+    # Back on the profile after login; htmx swaps the button and the trust card.
+    expect(page.get_by_role("button", name="Following")).to_be_visible()
+    expect(page.locator("#trust-snapshot .counts")).to_contain_text("1 follower")
+    expect(page.locator("#trust-snapshot .trust-score")).to_have_text(
+        "Trust 1 - Emerging"
+    )
+    assert urlsplit(page.url).path == author.get_absolute_url()
+    assert author.follows.count() == 1
+    assert browser_page.console_errors == []
+    assert browser_page.csp_violations == []

@@ -46,6 +46,40 @@ def test_returns_button_fragment_for_htmx(client, reader):
     assertContains(response, 'aria-label="1 follower"')
 
 
+def test_updates_the_trust_card_out_of_band_for_htmx(client, reader):
+    author = AuthorFactory()
+    client.force_login(reader)
+    follow_url = reverse("profiles:follow", args=[author.pk])
+    unfollow_url = reverse("profiles:unfollow", args=[author.pk])
+
+    followed = client.post(follow_url, headers={"HX-Request": "true"})
+    unfollowed = client.post(unfollow_url, headers={"HX-Request": "true"})
+
+    # One follower is worth one point (docs/trust.md).
+    oob_card = '<section class="card trust" id="trust-snapshot"'
+    assertContains(followed, oob_card)
+    assertContains(followed, 'hx-swap-oob="true"')
+    assertContains(followed, "<strong>1</strong> follower<")
+    assertContains(followed, "Trust 1 - Emerging")
+    assertContains(unfollowed, "<strong>0</strong> followers")
+    assertContains(unfollowed, "Trust 0 - Emerging")
+
+
+def test_sends_the_whole_window_to_log_in_when_htmx_asks_anonymously(client):
+    author = AuthorFactory()
+
+    response = client.post(
+        reverse("profiles:follow", args=[author.pk]), headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        response["HX-Redirect"]
+        == f"{reverse('login')}?next={author.get_absolute_url()}"
+    )
+    assert not Follow.objects.exists()
+
+
 def test_unfollows_author(client, reader):
     author = AuthorFactory()
     Follow.objects.create(follower=reader, author=author)
