@@ -21,6 +21,7 @@ run: $(VENV)/.installed ## Import the demo records and serve http://127.0.0.1:80
 test: $(VENV)/.installed ## Lint, type-check, check migrations and settings, run the tests
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djhtml --check templates
 	$(WITH_DB) sh -c '$(VENV)/bin/mypy bzpeer profiles works graph \
 		&& $(PY) manage.py makemigrations --check --dry-run \
 		&& DEBUG=0 SECRET_KEY=check-only-$$$$-not-a-real-secret-key-value-0123456789 \
@@ -31,10 +32,12 @@ test: $(VENV)/.installed ## Lint, type-check, check migrations and settings, run
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djhtml --check templates
 
 fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/djhtml templates
 
 check: $(VENV)/.installed
 	$(WITH_DB) $(PY) manage.py makemigrations --check --dry-run
