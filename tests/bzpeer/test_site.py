@@ -14,7 +14,7 @@ def test_home_offers_search(client):
     response = client.get(reverse("home"))
 
     assert response.status_code == HTTPStatus.OK
-    assertContains(response, 'action="/search/"')
+    assertContains(response, 'action="/search/"', count=1)
 
 
 def test_health_answers_ok_with_a_database(client):
