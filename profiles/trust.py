@@ -8,6 +8,7 @@ verification level says how the person behind the record has been identified.
 from dataclasses import dataclass
 
 from django.db import models
+from django.template.defaultfilters import pluralize
 
 from profiles.models import Author
 
@@ -93,14 +94,14 @@ def trust_snapshot(author: Author) -> TrustSnapshot:
             "Works with a persistent identifier",
             _capped(identified, 2, 20),
             20,
-            f"{identified} work(s) with a DOI, arXiv id or OpenAlex id",
+            f"{identified} work{pluralize(identified)} with a DOI, arXiv id or OpenAlex id",
         ),
         Component(
             "collaborators",
             "Close collaborators",
             _capped(collaborators, 2, 10),
             10,
-            f"{collaborators} co-author(s) sharing at least three works",
+            f"{collaborators} co-author{pluralize(collaborators)} sharing at least three works",
         ),
         Component(
             "affiliation",
@@ -114,7 +115,7 @@ def trust_snapshot(author: Author) -> TrustSnapshot:
             "Followers",
             _capped(followers, 1, 5),
             5,
-            f"{followers} follower(s)",
+            f"{followers} follower{pluralize(followers)}",
         ),
     ]
 

@@ -39,9 +39,24 @@ def test_scores_the_seed_profile_shape():
     snapshot = _snapshot(author)
 
     points = {component.key: component.points for component in snapshot.components}
+    sources = {component.key: component.source for component in snapshot.components}
     assert points["identified_works"] == 12
     assert points["collaborators"] == 8
     assert (snapshot.score, snapshot.band) == (20, "Emerging")
+    assert sources["identified_works"] == "6 works with a DOI, arXiv id or OpenAlex id"
+    assert sources["collaborators"] == "4 co-authors sharing at least three works"
+    assert sources["followers"] == "0 followers"
+
+
+def test_names_one_of_each_in_the_singular():
+    author = AuthorFactory()
+    AuthorshipFactory(author=author, position=1)
+    FollowFactory(author=author)
+
+    sources = {item.key: item.source for item in _snapshot(author).components}
+
+    assert sources["identified_works"] == "1 work with a DOI, arXiv id or OpenAlex id"
+    assert sources["followers"] == "1 follower"
 
 
 def test_caps_each_component():
