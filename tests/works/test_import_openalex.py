@@ -372,6 +372,46 @@ def test_flags_truncated_author_lists_and_keeps_their_order():
     assert names == [f"Person {n}" for n in range(100)]
 
 
+def test_warns_to_import_the_works_own_record_when_its_authors_are_truncated():
+    bylines = [openalex_authorship(9990100000 + n, f"Person {n}") for n in range(100)]
+    record = openalex_work(9990000803, authorships=bylines, is_authors_truncated=True)
+
+    report = openalex.import_records([record])
+
+    work = Work.objects.get()
+    assert work.is_authors_truncated
+    assert work.authorships.count() == 100
+    assert [str(warning) for warning in report.warnings] == [
+        "<records>:record 1: the source cut the author list at 100 authors "
+        "(is_authors_truncated, as OpenAlex list pages do); import the work's own "
+        "record, the single object at https://api.openalex.org/works/W9990000803, "
+        "for the full list"
+    ]
+
+
+def test_keeps_a_full_byline_when_a_truncated_copy_of_the_work_arrives():
+    bylines = [openalex_authorship(9990100000 + n, f"Person {n}") for n in range(150)]
+    openalex.import_records([openalex_work(9990000804, authorships=bylines)])
+    listed = bylines[:100]
+    listed[0] = openalex_authorship(
+        9990100000, "Person 0", raw_affiliation_strings=["Moved Institute"]
+    )
+    copy = openalex_work(9990000804, authorships=listed, is_authors_truncated=True)
+
+    report = openalex.import_records([copy])
+    again = openalex.import_records([copy])
+
+    work = Work.objects.get()
+    assert (report.updated, again.unchanged) == (1, 1)
+    assert not work.is_authors_truncated
+    names = list(
+        work.authorships.order_by("position").values_list("raw_author_name", flat=True)
+    )
+    assert names == [f"Person {n}" for n in range(150)]
+    assert work.authorships.get(position=1).raw_affiliations == ["Moved Institute"]
+    assert report.warnings == []
+
+
 def test_bulk_imports_five_thousand_authorships_in_few_queries(
     django_assert_max_num_queries,
 ):

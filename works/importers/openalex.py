@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Count
+
 from profiles.models import Author
 from works.identifiers import normalise_openalex_id
 from works.importers.authors import upsert_openalex_authors
@@ -46,7 +48,7 @@ from works.importers.store import (
     sync_work_topics,
     upsert_topic_chains,
 )
-from works.models import Institution, Source, Topic, Work
+from works.models import Authorship, Institution, Source, Topic, Work
 
 logger = logging.getLogger(__name__)
 
@@ -231,9 +233,12 @@ def _write_works(records: list[Record], result: BatchResult) -> None:
         return
 
     entities = _write_work_entities(parsed, result)
-    works = _upsert_work_rows(parsed, entities.sources, result)
+    works, partial = _upsert_work_rows(parsed, entities.sources, result)
     work_pks = {openalex_id: row.pk for openalex_id, (row, _) in works.items()}
-    changed = sync_bylines(_bylines(parsed, work_pks, entities))
+    changed = sync_bylines(
+        _bylines(parsed, work_pks, entities),
+        partial={work_pks[openalex_id] for openalex_id in partial},
+    )
     changed |= sync_work_topics(
         {
             work_pks[work.openalex_id]: {
@@ -332,8 +337,14 @@ def _upsert_work_rows(
     parsed: list[tuple[Record, WorkData]],
     venues: dict[str, Source],
     result: BatchResult,
-) -> dict[str, tuple[Work, Outcome]]:
-    """Write the work rows themselves, keeping DOIs and arXiv ids unique."""
+) -> tuple[dict[str, tuple[Work, Outcome]], set[str]]:
+    """Write the work rows themselves, keeping DOIs and arXiv ids unique.
+
+    Also return the ids of the works whose record carries a truncated byline
+    shorter than the one stored (DATA-FAULTS §8): only the slots it carries are
+    to be written, and the work keeps what its stored byline says of itself.
+    Every other truncated record gets a warning saying how to get the rest.
+    """
     existing = Work.objects.in_bulk(
         [work.openalex_id for _, work in parsed], field_name="openalex_id"
     )
@@ -344,8 +355,14 @@ def _upsert_work_rows(
             getattr(row, field): row
             for row in Work.objects.filter(**{f"{field}__in": wanted})
         }
+    # Only a truncated record needs to know the byline it would replace.
+    lengths: dict[int, int] = {}
+    if any(work.values["is_authors_truncated"] for _, work in parsed):
+        held = [row for rows in holders.values() for row in rows.values()]
+        lengths = _byline_lengths([*existing.values(), *held])
 
     works: dict[str, tuple[Work, Outcome]] = {}
+    partial: set[str] = set()
     to_create: list[Work] = []
     to_update: list[Work] = []
     changed_fields: set[str] = set()
@@ -359,6 +376,14 @@ def _upsert_work_rows(
             row = Work(openalex_id=work.openalex_id)
         for note in _claim_identifiers(row, values, holders):
             result.warn(record, note)
+        if values["is_authors_truncated"]:
+            if lengths.get(row.pk, 0) > len(work.bylines):
+                # A list page's copy of a work stored with more authors: the
+                # stored byline stays, and so does its own completeness.
+                values["is_authors_truncated"] = row.is_authors_truncated
+                partial.add(work.openalex_id)
+            if values["is_authors_truncated"]:
+                result.warn(record, _truncation_note(work))
 
         changed = changed_values(row, values)
         if is_new:
@@ -374,7 +399,28 @@ def _upsert_work_rows(
     Work.objects.bulk_create(to_create)
     bulk_update_changed(Work, to_update, changed_fields)
 
-    return works
+    return works, partial
+
+
+def _byline_lengths(rows: list[Work]) -> dict[int, int]:
+    """Count the stored byline slots of each of `rows`, keyed by work pk."""
+    lengths = (
+        Authorship.objects.filter(work_id__in=[row.pk for row in rows])
+        .order_by()
+        .values("work_id")
+        .annotate(length=Count("pk"))
+        .values_list("work_id", "length")
+    )
+    return dict(lengths)
+
+
+def _truncation_note(work: WorkData) -> str:
+    return (
+        f"the source cut the author list at {len(work.bylines)} authors "
+        "(is_authors_truncated, as OpenAlex list pages do); import the work's own "
+        f"record, the single object at https://api.openalex.org/works/{work.openalex_id}, "
+        "for the full list"
+    )
 
 
 def _adoptable(

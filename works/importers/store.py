@@ -6,7 +6,7 @@ and nothing else.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, Q
@@ -67,10 +67,15 @@ def upsert_topic_chains(chains: Iterable[list[TopicNode]]) -> Upserted[Topic]:
     return topics
 
 
-def sync_bylines(bylines: dict[int, list[Byline]]) -> set[int]:
+def sync_bylines(
+    bylines: dict[int, list[Byline]], *, partial: Collection[int] = ()
+) -> set[int]:
     """Make each work's authorships match `bylines`; return the works that changed.
 
     Slots are matched by position, so an unchanged slot keeps its row and id.
+    The works in `partial` have only the first slots of their byline given (an
+    OpenAlex list page cuts it at 100): those slots are written, and the stored
+    slots after them are kept rather than deleted.
     """
     current: dict[int, dict[int, Authorship]] = defaultdict(dict)
     for row in Authorship.objects.filter(work_id__in=list(bylines)):
@@ -117,7 +122,7 @@ def sync_bylines(bylines: dict[int, list[Byline]]) -> set[int]:
                 unlink.append(authorship.pk)
                 relink.append((authorship, byline.institution_ids))
                 changed_works.add(work_id)
-        if have:
+        if have and work_id not in partial:
             to_delete.extend(authorship.pk for authorship in have.values())
             changed_works.add(work_id)
 
