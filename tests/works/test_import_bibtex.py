@@ -186,6 +186,43 @@ def test_splits_author_lists_on_the_whole_word_and(value, names, has_more):
     assert split_authors(value) == (names, has_more)
 
 
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("王, 小明", ["王小明"]),
+        ("{조혜린}", ["조혜린"]),
+        ("{王}, {小明}", ["王小明"]),
+        (
+            "王, 小明 and Anderson, Alexandra and {조혜린} and 佐々木, 希 "
+            "and 김, 민수 and Wang, Xiaoming",
+            [
+                "王小明",
+                "Alexandra Anderson",
+                "조혜린",
+                "佐々木希",
+                "김민수",
+                "Xiaoming Wang",
+            ],
+        ),
+    ],
+)
+def test_writes_cjk_names_family_name_first_without_a_space(value, names):
+    assert split_authors(value) == (names, False)
+
+
+def test_stores_cjk_names_in_their_own_order(tmp_path):
+    path = tmp_path / "cjk.bib"
+    path.write_text(
+        "@article{cjk, title={Names in order}, year={2024},\n"
+        "  author={王, 小明 and {조혜린} and Anderson, Alexandra}}\n"
+    )
+
+    bibtex.import_paths([path])
+
+    assert byline(Work.objects.get()) == ["王小明", "조혜린", "Alexandra Anderson"]
+    assert Author.objects.filter(display_name="王小明").count() == 1
+
+
 def test_imports_the_faults_file_and_reports_broken_entries():
     report = bibtex.import_paths([FAULTS])
 

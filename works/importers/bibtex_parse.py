@@ -80,6 +80,15 @@ _DOI_URL = re.compile(r"doi\.org/(\S+)", re.IGNORECASE)
 # A bare % starts a comment for LaTeX, not for BibTeX: escape it before decoding.
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _WHITESPACE = re.compile(r"\s+")
+# Letters of the scripts whose names are written family name first and without
+# a space (DATA-FAULTS §7): Han (with the iteration mark of 佐々木), Hiragana,
+# Katakana and Hangul.
+_CJK_LETTERS = (
+    "\u1100-\u11ff\u3005\u3007\u3040-\u309f\u30a0-\u30ff\u3130-\u318f"
+    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff"
+    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff"
+)
+_CJK_NAME = re.compile(f"[{_CJK_LETTERS}]+")
 _OTHERS = {"others", "et al", "et al."}
 _MONTH_NUMBER = re.compile(r"^\d{1,2}$", re.ASCII)
 _RECORD_BLOCKS = (model.Entry, model.ParsingFailedBlock)
@@ -270,10 +279,17 @@ def split_authors(value: str) -> tuple[list[str], bool]:
 
 
 def person_name(text: str) -> str:
-    """Turn "Last, First", "von Last, Jr, First" or "First Last" into "First Last"."""
+    """Turn "Last, First", "von Last, Jr, First" or "First Last" into "First Last".
+
+    A name written in Han, Kana or Hangul keeps its family name first, with no
+    space, as it is written: "王, 小明" is 王小明.
+    """
     parts = [part.strip() for part in _split_outside_braces(text, _is_comma)]
     parts = [part for part in parts if part]
     if len(parts) == 2:
+        family, given = latex_text(parts[0]), latex_text(parts[1])
+        if _CJK_NAME.fullmatch(family) and _CJK_NAME.fullmatch(given):
+            return family + given
         text = f"{parts[1]} {parts[0]}"
     elif len(parts) >= 3:
         text = f"{parts[-1]} {parts[0]}, {', '.join(parts[1:-1])}"
