@@ -1,5 +1,6 @@
 import gzip
 import json
+from http import HTTPStatus
 from io import StringIO
 from pathlib import Path
 
@@ -140,6 +141,7 @@ def test_reads_the_shared_list_pages():
         "W2242043546": "W2041234663",
         "W2171769921": "W3122364323",
         "W3123744915": "W1954383359",
+        "W4249693660": "W2175230694",
     }
 
 
@@ -595,6 +597,142 @@ def test_links_the_real_pairs_of_the_demo_works_and_not_same_title_books():
         "W2242043546": "W2041234663",
         "W2171769921": "W3122364323",
         "W3123744915": "W1954383359",
+        # The AMBIO article under two DOI forms: the copy cited 8 times points
+        # at the one cited 113 times.
+        "W4249693660": "W2175230694",
+    }
+
+
+def test_lists_the_two_copies_of_the_ambio_article_once_on_its_authors_page(client):
+    openalex.import_paths([DEMO_WORKS])
+    author = Author.objects.get(openalex_id="A5079379253")
+
+    response = client.get(author.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.OK
+    assert [work.openalex_id for work in response.context["page"]] == ["W2175230694"]
+    assert response.context["author"].works_count == 1
+
+
+def journal(number: int) -> dict:
+    source = {"id": f"https://openalex.org/S{number}", "display_name": f"J {number}"}
+    return {"source": source | {"type": "journal"}}
+
+
+def copy_of_paper(number: int, *authors: int, **fields: object) -> dict:
+    """Build one published copy of the paper "Imaginary Copies" (2021, journal 1)."""
+    bylines = [openalex_authorship(author, f"Person {author}") for author in authors]
+    record = {
+        "title": "Imaginary Copies",
+        "publication_year": 2021,
+        "primary_location": journal(9990001301),
+        "authorships": bylines,
+    }
+    return openalex_work(number, **(record | fields))
+
+
+def test_links_two_published_copies_to_the_one_cited_more_often():
+    openalex.import_records(
+        [
+            copy_of_paper(9990001301, 9990001301, cited_by_count=8),
+            copy_of_paper(9990001302, 9990001301, 9990001302, cited_by_count=113),
+            copy_of_paper(9990001303, 9990001311, cited_by_count=4),
+            copy_of_paper(9990001304, 9990001311, cited_by_count=4),
+        ]
+    )
+
+    assert version_links() == {
+        "W9990001301": "W9990001302",
+        # A tie goes to the older row.
+        "W9990001304": "W9990001303",
+    }
+
+
+def test_never_links_published_copies_that_differ_in_more_than_their_ids():
+    openalex.import_records(
+        [
+            copy_of_paper(9990001401, 9990001401),
+            copy_of_paper(9990001402, 9990001401, publication_year=2022),
+            copy_of_paper(9990001403, 9990001401, type="book-chapter"),
+            copy_of_paper(9990001404, 9990001401, primary_location=journal(2)),
+            copy_of_paper(9990001405, 9990001401, primary_location={"source": None}),
+            copy_of_paper(9990001406, 9990001401, publication_year=None),
+            copy_of_paper(9990001407, 9990001402),
+            copy_of_paper(9990001408, 9990001401, title="Other Imaginary Copies"),
+        ]
+    )
+
+    assert version_links() == {}
+
+
+def test_links_a_preprint_to_the_canonical_copy_of_its_paper():
+    # The preprint shares an author with the less cited copy only.
+    copies = [
+        copy_of_paper(9990001501, 9990001501, 9990001502, cited_by_count=1),
+        copy_of_paper(9990001502, 9990001502, cited_by_count=9),
+    ]
+    preprint = copy_of_paper(
+        9990001503,
+        9990001501,
+        type="preprint",
+        publication_year=2020,
+        primary_location={"source": None},
+    )
+    openalex.import_records(copies)
+
+    openalex.import_records([preprint])
+
+    assert version_links() == {
+        "W9990001501": "W9990001502",
+        "W9990001503": "W9990001502",
+    }
+
+
+def test_links_a_preprint_and_both_copies_imported_together_without_a_chain():
+    preprint = copy_of_paper(9990001603, 9990001601, type="preprint")
+    preprint["primary_location"] = {"source": None}
+
+    openalex.import_records(
+        [
+            preprint,
+            copy_of_paper(9990001601, 9990001601, cited_by_count=1),
+            copy_of_paper(9990001602, 9990001601, cited_by_count=9),
+        ]
+    )
+
+    assert version_links() == {
+        "W9990001601": "W9990001602",
+        "W9990001603": "W9990001602",
+    }
+
+
+def test_never_moves_a_link_to_a_copy_that_arrives_later():
+    preprint = copy_of_paper(9990001703, 9990001701, type="preprint")
+    preprint["primary_location"] = {"source": None}
+    openalex.import_records(
+        [preprint, copy_of_paper(9990001701, 9990001701, cited_by_count=1)]
+    )
+
+    openalex.import_records([copy_of_paper(9990001702, 9990001701, cited_by_count=9)])
+
+    # The first copy stays the one its preprint points at, and the new copy
+    # joins it there rather than starting a chain.
+    assert version_links() == {
+        "W9990001703": "W9990001701",
+        "W9990001702": "W9990001701",
+    }
+
+
+def test_keeps_a_curators_link_between_copies():
+    openalex.import_records([copy_of_paper(9990001801, 9990001801, cited_by_count=1)])
+    elsewhere = Work.objects.create(openalex_id="W9990001899", title="Elsewhere")
+    Work.objects.filter(openalex_id="W9990001801").update(version_of=elsewhere)
+
+    openalex.import_records([copy_of_paper(9990001802, 9990001801, cited_by_count=9)])
+
+    assert version_links() == {
+        "W9990001801": "W9990001899",
+        "W9990001802": "W9990001899",
     }
 
 

@@ -255,7 +255,7 @@ def _write_works(records: list[Record], result: BatchResult) -> None:
             outcome = Outcome.UPDATED
         result.add(outcome)
     linked = link_versions(work_pks.values())
-    logger.debug("Linked %s preprints to their published versions", linked)
+    logger.debug("Linked %s works to their canonical versions", linked)
     fill_last_known_institutions(author.pk for author in entities.authors.values())
 
 

@@ -185,14 +185,26 @@ def is_preprint_version(work: Work) -> bool:
 
 
 def link_versions(work_ids: Iterable[int]) -> int:
-    """Point preprints among (and around) `work_ids` at their published version.
+    """Link the works among (and around) `work_ids` that are versions of one paper.
 
-    Two works are versions of one paper when their folded titles are equal, they
-    share at least one author record and exactly one of them is a preprint or
-    repository copy (DATA-FAULTS §13). A title alone never links: many books
-    and chapters share a title. A preprint with several published candidates is
-    left alone. Links are only added, never moved or removed, so that a
-    curator's correction stays. Returns how many preprints were linked.
+    Works are versions of one paper (DATA-FAULTS §13) when their folded titles
+    are equal, they share at least one author record, and either
+
+    - exactly one of them is a preprint or repository copy: the preprint points
+      at the published work; or
+    - neither is, and they have the same year, type and venue: two published
+      copies, such as one article under two DOIs. The copy cited most often
+      (the older row on a tie) is the canonical version, and the others point
+      at it.
+
+    A title alone never links: many books and chapters share a title. A link
+    always points at the canonical version of its set, never at a work that
+    points on, so that a set of versions is named by one work and counted once.
+    Links are only added, never moved or removed, so that a curator's
+    correction stays; a work that others already point at therefore stays the
+    canonical version of its copies. Left alone are a preprint whose candidates
+    are different papers or that other works point at, and copies that would
+    join two sets of versions. Returns how many works were linked.
     """
     bylines = _author_sets(Q(work_id__in=list(work_ids)))
     author_ids = set().union(*bylines.values()) if bylines else set()
@@ -203,11 +215,25 @@ def link_versions(work_ids: Iterable[int]) -> int:
         work.pk: work
         for work in Work.objects.filter(authorships__author_id__in=author_ids)
         .select_related("venue")
-        .only("pk", "title", "type", "version_of_id", "venue__type")
+        .only(
+            "pk",
+            "title",
+            "type",
+            "publication_year",
+            "cited_by_count",
+            "version_of_id",
+            "venue__type",
+        )
         .distinct()
     }
     bylines.update(
         _author_sets(Q(work_id__in=list(candidates.keys() - bylines.keys())))
+    )
+    # The canonical versions: works that other versions point at already.
+    canonical = set(
+        Work.objects.filter(version_of__in=list(candidates)).values_list(
+            "version_of_id", flat=True
+        )
     )
     by_title: dict[str, list[Work]] = defaultdict(list)
     for work in candidates.values():
@@ -218,19 +244,112 @@ def link_versions(work_ids: Iterable[int]) -> int:
     for works in by_title.values():
         if len(works) < 2:
             continue
-        for preprint in (work for work in works if is_preprint_version(work)):
-            published = [
-                work
-                for work in works
-                if not is_preprint_version(work)
-                and bylines.get(work.pk, set()) & bylines.get(preprint.pk, set())
-            ]
-            if len(published) == 1 and preprint.version_of_id is None:
-                preprint.version_of_id = published[0].pk
-                linked.append(preprint)
+        # Copies first, so that a preprint of the paper finds their canonical one.
+        linked += _link_copies(works, bylines, candidates, canonical)
+        linked += _link_preprints(works, bylines, candidates, canonical)
     bulk_update_changed(Work, linked, {"version_of"})
 
     return len(linked)
+
+
+def _link_copies(
+    works: list[Work],
+    bylines: dict[int, set[int]],
+    candidates: dict[int, Work],
+    canonical: set[int],
+) -> list[Work]:
+    """Point the published copies among same-titled `works` at their canonical one."""
+    copies: dict[tuple[int, str, int], list[Work]] = defaultdict(list)
+    for work in works:
+        if (
+            not is_preprint_version(work)
+            and work.publication_year is not None
+            and work.venue_id is not None
+        ):
+            copies[(work.publication_year, work.type, work.venue_id)].append(work)
+
+    linked: list[Work] = []
+    for same in copies.values():
+        for group in _sharing_authors(same, bylines):
+            if len(group) < 2:
+                continue
+            sets = {
+                _set_of(work, candidates)
+                for work in group
+                if work.version_of_id is not None or work.pk in canonical
+            }
+            if len(sets) > 1:
+                # Which set the copies belong to is a curator's call.
+                continue
+            best = max(group, key=lambda work: (work.cited_by_count, -work.pk))
+            target = sets.pop() if sets else best.pk
+            for work in group:
+                if work.version_of_id is None and work.pk != target:
+                    work.version_of_id = target
+                    linked.append(work)
+            canonical.add(target)
+
+    return linked
+
+
+def _link_preprints(
+    works: list[Work],
+    bylines: dict[int, set[int]],
+    candidates: dict[int, Work],
+    canonical: set[int],
+) -> list[Work]:
+    """Point each preprint among same-titled `works` at its published version."""
+    linked: list[Work] = []
+    for preprint in works:
+        # A preprint that others point at would start a chain.
+        if (
+            not is_preprint_version(preprint)
+            or preprint.version_of_id is not None
+            or preprint.pk in canonical
+        ):
+            continue
+        authors = bylines.get(preprint.pk, set())
+        published = {
+            _set_of(work, candidates)
+            for work in works
+            if not is_preprint_version(work) and bylines.get(work.pk, set()) & authors
+        }
+        if len(published) == 1 and (target := published.pop()) != preprint.pk:
+            preprint.version_of_id = target
+            canonical.add(target)
+            linked.append(preprint)
+
+    return linked
+
+
+def _set_of(work: Work, candidates: dict[int, Work]) -> int:
+    """Return the pk of the work that names the set of versions `work` is in."""
+    seen = {work.pk}
+    while work.version_of_id is not None:
+        target = candidates.get(work.version_of_id)
+        if target is None or target.pk in seen:
+            return work.version_of_id
+        seen.add(target.pk)
+        work = target
+    return work.pk
+
+
+def _sharing_authors(
+    works: list[Work], bylines: dict[int, set[int]]
+) -> list[list[Work]]:
+    """Group `works` that share an author record, directly or through each other."""
+    groups: list[tuple[set[int], list[Work]]] = []
+    for work in works:
+        authors = set(bylines.get(work.pk, set()))
+        members = [work]
+        joined = [group for group in groups if group[0] & authors]
+        for group in joined:
+            groups.remove(group)
+            authors |= group[0]
+            members = group[1] + members
+        groups.append((authors, members))
+
+    return [members for _, members in groups]
 
 
 def fill_last_known_institutions(author_ids: Iterable[int]) -> None:
