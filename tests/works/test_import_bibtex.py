@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from pytest_django.asserts import assertNotContains
 
 from profiles.models import Author
 from tests.works.factories import openalex_authorship, openalex_work
@@ -371,3 +373,52 @@ def test_openalex_takes_over_a_bibtex_work_with_the_same_doi():
     assert work.openalex_id == "W9990001003"
     assert byline(work) == ["Bruno Quill"]
     assert Work.objects.count() == 4
+
+
+def cut_short(tmp_path) -> Path:
+    """Write a BibTeX entry whose byline ends in "and others"; return its path."""
+    path = tmp_path / "cut.bib"
+    path.write_text(
+        "@article{cut, title={Cut short}, year={2024}, doi={10.99999/fict.cut},\n"
+        "  author={Quill, Bruno and Quillfeather, Ada and Okafor, Zoe and others}}\n"
+    )
+    return path
+
+
+def test_openalex_drops_the_et_al_of_a_bibtex_work_it_takes_over(client, tmp_path):
+    bibtex.import_paths([cut_short(tmp_path)])
+    assert Work.objects.get().has_more_authors
+    bylines = [
+        openalex_authorship(9990001004 + n, name)
+        for n, name in enumerate(["Bruno Quill", "Ada Quillfeather", "Zoe Okafor"])
+    ]
+    record = openalex_work(
+        9990001004, doi="https://doi.org/10.99999/fict.cut", authorships=bylines
+    )
+
+    report = openalex.import_records([record])
+
+    work = Work.objects.get()
+    assert report.updated == 1
+    assert (work.openalex_id, work.has_more_authors) == ("W9990001004", False)
+    assert not work.is_authors_truncated
+    response = client.get(reverse("works:detail", args=[work.pk]))
+    assertNotContains(response, "et al.")
+
+
+def test_a_truncated_openalex_copy_keeps_a_longer_bibtex_byline_incomplete(tmp_path):
+    bibtex.import_paths([cut_short(tmp_path)])
+    record = openalex_work(
+        9990001007,
+        doi="https://doi.org/10.99999/fict.cut",
+        authorships=[openalex_authorship(9990001007, "Bruno Quill")],
+        is_authors_truncated=True,
+    )
+
+    report = openalex.import_records([record])
+
+    work = Work.objects.get()
+    assert byline(work) == ["Bruno Quill", "Ada Quillfeather", "Zoe Okafor"]
+    assert work.authorships.get(position=1).author.openalex_id == "A9990001007"
+    assert (work.has_more_authors, work.is_authors_truncated) == (False, True)
+    assert "the source cut the author list at 1 authors" in str(report.warnings[0])

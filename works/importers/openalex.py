@@ -379,8 +379,11 @@ def _upsert_work_rows(
         if values["is_authors_truncated"]:
             if lengths.get(row.pk, 0) > len(work.bylines):
                 # A list page's copy of a work stored with more authors: the
-                # stored byline stays, and so does its own completeness.
-                values["is_authors_truncated"] = row.is_authors_truncated
+                # stored byline stays, and so does its own completeness (a
+                # BibTeX byline "and others" is no more complete than this one).
+                values["is_authors_truncated"] = (
+                    row.is_authors_truncated or row.has_more_authors
+                )
                 partial.add(work.openalex_id)
             if values["is_authors_truncated"]:
                 result.warn(record, _truncation_note(work))

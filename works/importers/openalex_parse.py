@@ -183,6 +183,10 @@ def parse_work(record: dict[str, Any]) -> WorkData:
         "cited_by_count": cited_by_count,
         "is_retracted": record.get("is_retracted") is True,
         "is_authors_truncated": record.get("is_authors_truncated") is True,
+        # BibTeX's "and others" flag: OpenAlex lists the authors and says by
+        # `is_authors_truncated` when it does not, so a BibTeX row it takes over
+        # loses its "et al." (DATA-FAULTS §19).
+        "has_more_authors": False,
         "referenced_openalex_ids": _references(record, openalex_id),
     }
 
