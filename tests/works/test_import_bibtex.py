@@ -1,9 +1,12 @@
+import re
+from http import HTTPStatus
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import strip_tags
 from pytest_django.asserts import assertNotContains
 
 from profiles.models import Author
@@ -276,6 +279,60 @@ def test_decodes_latex_and_links_the_preprint_to_the_paper():
     assert (preprint.type, preprint.venue.name) == (Work.Type.PREPRINT, "arXiv")
     assert preprint.version_of == paper
     assert Author.objects.filter(search_name="maria nunez").count() == 1
+
+
+def test_cleans_jats_markup_out_of_an_abstract(tmp_path):
+    path = tmp_path / "jats.bib"
+    path.write_text(
+        "@article{jats, title={A study of Ficta imaginaria}, year={2024},\n"
+        "  author={Quill, Bruno},\n"
+        "  abstract={<jats:title>Abstract</jats:title><jats:p>We measured "
+        "CO<jats:sub>2</jats:sub> in <jats:italic>F. imaginaria</jats:italic>."
+        "</jats:p><jats:p>Second &lt;paragraph&gt;.</jats:p>}}\n"
+    )
+
+    bibtex.import_paths([path])
+
+    abstract = Work.objects.get().abstract
+    assert abstract == (
+        "<p>We measured CO<sub>2</sub> in <i>F. imaginaria</i>.</p>"
+        "<p>Second &lt;paragraph&gt;.</p>"
+    )
+    assert (
+        plain_text(abstract)
+        == "We measured CO2 in F. imaginaria.\n\nSecond <paragraph>."
+    )
+    assert "jats:" not in abstract
+
+
+def test_stores_a_year_alone_without_a_date(tmp_path):
+    path = tmp_path / "year.bib"
+    path.write_text(
+        "@article{year, title={Only a year}, author={Quill, Bruno}, year={2019}}\n"
+    )
+
+    report = bibtex.import_paths([path])
+
+    work = Work.objects.get()
+    assert report.created == 1
+    assert (work.publication_year, work.published_on, work.date_precision) == (
+        2019,
+        None,
+        None,
+    )
+
+
+def test_shows_et_al_on_the_page_of_an_entry_ending_with_and_others(client):
+    bibtex.import_paths([FAULTS])
+    work = Work.objects.get(title="On imaginary clusters")
+
+    response = client.get(reverse("works:detail", args=[work.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+    byline = re.search(r'<p class="byline">(.*?)</p>', response.content.decode(), re.S)
+    assert " ".join(strip_tags(byline[1]).split()) == (
+        "Alexandra Anderson, Fernando Sandoval et al."
+    )
 
 
 def test_reads_lines_that_are_not_utf8_as_windows_1252(tmp_path):

@@ -1,5 +1,6 @@
 import gzip
 import json
+import re
 from http import HTTPStatus
 from io import StringIO
 from pathlib import Path
@@ -8,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Max
+from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from profiles.models import Author
 from tests.works.factories import openalex_authorship, openalex_work
@@ -143,6 +146,24 @@ def test_reads_the_shared_list_pages():
         "W3123744915": "W1954383359",
         "W4249693660": "W2175230694",
     }
+
+
+def test_imports_the_shared_key_paper_pages_and_a_second_run_changes_nothing():
+    paths = [
+        shared("openalex/works-page-keypapers.json"),
+        shared("openalex/works-page-citing-keypapers.json"),
+    ]
+    first = openalex.import_paths(paths)
+    counts = row_counts()
+    stamp = Work.objects.aggregate(Max("updated_at"))
+
+    second = openalex.import_paths(paths)
+
+    assert (first.read, first.created, first.skipped) == (7, 7, 0)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 7)
+    assert counts["Work"] == 7
+    assert row_counts() == counts
+    assert Work.objects.aggregate(Max("updated_at")) == stamp
 
 
 def test_skips_invalid_utf8_and_strips_nul_bytes(tmp_path):
@@ -288,6 +309,22 @@ def test_shared_entity_copy_of_a_work_updates_the_same_row():
     assert Authorship.objects.filter(work__openalex_id="W2741809807").count() == 9
 
 
+def test_rebuilds_the_abstract_of_the_june_copy_and_ignores_its_v3_index():
+    # DATA-FAULTS 3: this copy carries an undocumented `abstract_inverted_index_v3`.
+    path = shared("openalex/entities/W2741809807.json")
+    assert "abstract_inverted_index_v3" in json.loads(path.read_text())
+
+    report = openalex.import_paths([path])
+
+    assert (report.created, report.skipped) == (1, 0)
+    abstract = plain_text(Work.objects.get(openalex_id="W2741809807").abstract)
+    assert abstract.startswith("Despite growing interest in Open Access (OA)")
+    assert (
+        "We address this need using oaDOI, an open online service that determines "
+        "OA status for 67 million articles." in abstract
+    )
+
+
 def test_upserts_on_the_normalised_id_and_normalises_ids_doi():
     openalex.import_records([openalex_work(9990000601, doi=None)])
 
@@ -332,6 +369,32 @@ def test_rebuilds_abstracts_with_every_position_and_decodes_entities(faults):
     assert plain_text(abstracts["W9990000002"]) == "R&D costs rose >10%."
     for openalex_id in ("W9990000003", "W9990000004", "W9990000005"):
         assert abstracts[openalex_id] is None
+
+
+def test_cleans_jats_markup_out_of_inverted_index_keys():
+    index = {
+        "<jats:title>Abstract</jats:title><jats:p>We": [0],
+        "measured": [1],
+        "CO<jats:sub>2</jats:sub>": [2],
+        "in": [3],
+        "<jats:italic>F.": [4],
+        "imaginaria</jats:italic>.</jats:p>": [5],
+        "<jats:p>Second": [6],
+        "&lt;paragraph&gt;.</jats:p>": [7],
+    }
+
+    openalex.import_records([openalex_work(9990002001, abstract_inverted_index=index)])
+
+    abstract = Work.objects.get().abstract
+    assert abstract == (
+        "<p>We measured CO<sub>2</sub> in <i>F. imaginaria</i>.</p>"
+        "<p>Second &lt;paragraph&gt;.</p>"
+    )
+    assert (
+        plain_text(abstract)
+        == "We measured CO2 in F. imaginaria.\n\nSecond <paragraph>."
+    )
+    assert "jats:" not in abstract
 
 
 def test_cleans_titles_and_keeps_the_raw_title(faults):
@@ -465,6 +528,20 @@ def test_imports_null_and_empty_titles(faults):
     assert str(missing) and str(empty)
 
 
+def test_imports_the_real_work_with_a_null_title_and_shows_a_placeholder(client):
+    path = shared("openalex/work-W4234567890-null-title.json")
+
+    report = openalex.import_paths([path])
+
+    assert (report.created, report.skipped) == (1, 0)
+    work = Work.objects.get(openalex_id="W4234567890")
+    assert (work.title, work.title_raw) == (None, None)
+    response = client.get(reverse("works:detail", args=[work.pk]))
+    assert response.status_code == HTTPStatus.OK
+    assertContains(response, "<h1>Untitled work</h1>")
+    assertContains(response, 'href="https://doi.org/10.4018/jnn.20180101"')
+
+
 def test_keeps_authorships_without_author_ids_unlinked(faults):
     work = Work.objects.get(openalex_id="W9990000006")
     [authorship] = work.authorships.all()
@@ -481,6 +558,25 @@ def test_keeps_authorships_without_author_ids_unlinked(faults):
     assert not Institution.objects.filter(
         name="Institute of Imaginary Studies"
     ).exists()
+
+
+def test_shows_an_authorship_without_an_author_id_with_no_link(client):
+    ada = openalex_authorship(None, "Ada Quillfeather")
+    bruno = openalex_authorship(9990002101, "Bruno Quill")
+    openalex.import_records([openalex_work(9990002101, authorships=[ada, bruno])])
+    work = Work.objects.get()
+
+    response = client.get(reverse("works:detail", args=[work.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+    byline = re.search(r'<p class="byline">(.*?)</p>', response.content.decode(), re.S)
+    entries = [entry.strip() for entry in byline[1].split(",")]
+    bruno_url = Author.objects.get(openalex_id="A9990002101").get_absolute_url()
+    assert entries == [
+        "Ada Quillfeather",
+        f'<a href="{bruno_url}">Bruno Quill</a>',
+    ]
+    assert not Author.objects.filter(display_name="Ada Quillfeather").exists()
 
 
 def test_creates_two_authors_for_two_ids_and_validates_orcids(faults):
@@ -529,6 +625,27 @@ def test_stores_the_retracted_flag_and_maps_types(faults):
         "review",
         "preprint",
     ]
+
+
+def test_maps_notice_types_and_keeps_the_citations_of_a_retracted_work():
+    openalex.import_records(
+        [
+            openalex_work(9990002201, type="retraction", title="Retraction: Quills"),
+            openalex_work(9990002202, type="erratum", title="Erratum: Quills"),
+            openalex_work(9990002203, is_retracted=True, cited_by_count=1234),
+        ]
+    )
+
+    works = {
+        work.openalex_id: (work.type, work.type_raw, work.cited_by_count)
+        for work in Work.objects.all()
+    }
+    assert works == {
+        "W9990002201": (Work.Type.RETRACTION, "", 0),
+        "W9990002202": (Work.Type.ERRATUM, "", 0),
+        "W9990002203": (Work.Type.ARTICLE, "", 1234),
+    }
+    assert Work.objects.get(openalex_id="W9990002203").is_retracted
 
 
 def test_builds_topic_tree_venues_and_institutions(faults):
