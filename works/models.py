@@ -122,8 +122,9 @@ class Topic(models.Model):
 def version_set(work: str) -> Coalesce:
     """Name the set of versions the work at lookup path `work` belongs to.
 
-    A preprint linked to its published version is named by the published work, so
-    a COUNT(DISTINCT ...) of this expression counts the two as one work.
+    Every version points straight at the canonical one (a preprint at its
+    published work, a second copy of an article at the first), which names the
+    set, so a COUNT(DISTINCT ...) of this expression counts the set as one work.
     """
     return Coalesce(f"{work}__version_of", work)
 
@@ -144,8 +145,8 @@ class WorkQuerySet(models.QuerySet["Work"]):
         """Keep the works an author's page lists, one entry per set of versions.
 
         They are the works the author signed (see AuthorshipQuerySet.on_profile_of),
-        less any preprint whose published version the author also signed: the
-        published entry lists it as another version.
+        less any version whose canonical work the author also signed: the
+        canonical entry lists it as another version.
         """
         # EXISTS rather than a join plus DISTINCT: DISTINCT would make Postgres
         # sort every column of every work, abstracts included.
@@ -249,7 +250,8 @@ class Work(models.Model):
     referenced_openalex_ids = ArrayField(
         models.CharField(max_length=32), default=list, blank=True
     )
-    # The preprint points at its published version; the profile lists the pair once.
+    # Another version of one paper points at the canonical one (see
+    # works.importers.store.link_versions); the profile lists the set once.
     version_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

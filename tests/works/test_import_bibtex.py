@@ -478,4 +478,4 @@ def test_a_truncated_openalex_copy_keeps_a_longer_bibtex_byline_incomplete(tmp_p
     assert byline(work) == ["Bruno Quill", "Ada Quillfeather", "Zoe Okafor"]
     assert work.authorships.get(position=1).author.openalex_id == "A9990001007"
     assert (work.has_more_authors, work.is_authors_truncated) == (False, True)
-    assert "the source cut the author list at 1 authors" in str(report.warnings[0])
+    assert "the source cut the author list at 1 author " in str(report.warnings[0])

@@ -97,6 +97,18 @@ def test_command_prints_skips_warnings_and_summary():
     assert "Read 11 records: 10 created, 0 updated, 0 unchanged, 1 skipped." in output
 
 
+def test_command_counts_a_single_record_in_the_singular(tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(openalex_work(9990000961)) + "\n")
+    out = StringIO()
+
+    call_command("import_openalex", str(path), stdout=out)
+
+    assert "Read 1 record: 1 created, 0 updated, 0 unchanged, 0 skipped." in (
+        out.getvalue()
+    )
+
+
 def test_command_is_silent_at_verbosity_zero_and_refuses_missing_files(tmp_path):
     out = StringIO()
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
+from django.template.defaultfilters import pluralize
 from tqdm import tqdm
 
 logger = logging.getLogger(__name__)
@@ -144,8 +145,9 @@ class ImportReport:
 
     def summary(self) -> str:
         return (
-            f"Read {self.read} records: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.skipped} skipped."
+            f"Read {self.read} record{pluralize(self.read)}: {self.created} created, "
+            f"{self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.skipped} skipped."
         )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import Count
+from django.template.defaultfilters import pluralize
 
 from profiles.models import Author
 from works.identifiers import normalise_openalex_id
@@ -419,7 +420,8 @@ def _byline_lengths(rows: list[Work]) -> dict[int, int]:
 
 def _truncation_note(work: WorkData) -> str:
     return (
-        f"the source cut the author list at {len(work.bylines)} authors "
+        f"the source cut the author list at {len(work.bylines)} "
+        f"author{pluralize(len(work.bylines))} "
         "(is_authors_truncated, as OpenAlex list pages do); import the work's own "
         f"record, the single object at https://api.openalex.org/works/{work.openalex_id}, "
         "for the full list"
