@@ -479,3 +479,26 @@ def test_a_truncated_openalex_copy_keeps_a_longer_bibtex_byline_incomplete(tmp_p
     assert work.authorships.get(position=1).author.openalex_id == "A9990001007"
     assert (work.has_more_authors, work.is_authors_truncated) == (False, True)
     assert "the source cut the author list at 1 author " in str(report.warnings[0])
+
+
+def test_an_openalex_copy_without_authorships_keeps_the_bibtex_byline(tmp_path):
+    # DATA-FAULTS §12: some OpenAlex works come with "authorships": [].
+    path = tmp_path / "whole.bib"
+    path.write_text(
+        "@article{whole, title={Whole}, year={2024}, doi={10.99999/fict.whole},\n"
+        "  author={Quill, Bruno and Okafor, Zoe}}\n"
+    )
+    bibtex.import_paths([path])
+    record = openalex_work(
+        9990001008, doi="https://doi.org/10.99999/fict.whole", authorships=[]
+    )
+
+    first = openalex.import_records([record])
+    again = bibtex.import_paths([path])
+    last = openalex.import_records([record])
+
+    work = Work.objects.get()
+    assert work.openalex_id == "W9990001008"
+    assert byline(work) == ["Bruno Quill", "Zoe Okafor"]
+    assert (work.has_more_authors, work.is_authors_truncated) == (False, False)
+    assert (first.updated, again.unchanged, last.unchanged) == (1, 1, 1)

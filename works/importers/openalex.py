@@ -341,10 +341,11 @@ def _upsert_work_rows(
 ) -> tuple[dict[str, tuple[Work, Outcome]], set[str]]:
     """Write the work rows themselves, keeping DOIs and arXiv ids unique.
 
-    Also return the ids of the works whose record carries a truncated byline
-    shorter than the one stored (DATA-FAULTS §8): only the slots it carries are
-    to be written, and the work keeps what its stored byline says of itself.
-    Every other truncated record gets a warning saying how to get the rest.
+    Also return the ids of the works whose record carries fewer authors than
+    are stored, because its list was truncated (DATA-FAULTS §8) or because it
+    has none at all (§12): only the slots it carries are to be written, and the
+    work keeps what its stored byline says of itself. Every other truncated
+    record gets a warning saying how to get the rest.
     """
     existing = Work.objects.in_bulk(
         [work.openalex_id for _, work in parsed], field_name="openalex_id"
@@ -356,9 +357,9 @@ def _upsert_work_rows(
             getattr(row, field): row
             for row in Work.objects.filter(**{f"{field}__in": wanted})
         }
-    # Only a truncated record needs to know the byline it would replace.
+    # Only a record with a partial byline needs to know the one it would replace.
     lengths: dict[int, int] = {}
-    if any(work.values["is_authors_truncated"] for _, work in parsed):
+    if any(_is_partial_byline(work) for _, work in parsed):
         held = [row for rows in holders.values() for row in rows.values()]
         lengths = _byline_lengths([*existing.values(), *held])
 
@@ -377,17 +378,16 @@ def _upsert_work_rows(
             row = Work(openalex_id=work.openalex_id)
         for note in _claim_identifiers(row, values, holders):
             result.warn(record, note)
+        if _is_partial_byline(work) and lengths.get(row.pk, 0) > len(work.bylines):
+            # A copy of a work stored with more authors: the stored byline
+            # stays, and so does its own completeness (a BibTeX byline "and
+            # others" is no more complete than this one).
+            values["is_authors_truncated"] = (
+                row.is_authors_truncated or row.has_more_authors
+            )
+            partial.add(work.openalex_id)
         if values["is_authors_truncated"]:
-            if lengths.get(row.pk, 0) > len(work.bylines):
-                # A list page's copy of a work stored with more authors: the
-                # stored byline stays, and so does its own completeness (a
-                # BibTeX byline "and others" is no more complete than this one).
-                values["is_authors_truncated"] = (
-                    row.is_authors_truncated or row.has_more_authors
-                )
-                partial.add(work.openalex_id)
-            if values["is_authors_truncated"]:
-                result.warn(record, _truncation_note(work))
+            result.warn(record, _truncation_note(work))
 
         changed = changed_values(row, values)
         if is_new:
@@ -404,6 +404,10 @@ def _upsert_work_rows(
     bulk_update_changed(Work, to_update, changed_fields)
 
     return works, partial
+
+
+def _is_partial_byline(work: WorkData) -> bool:
+    return work.values["is_authors_truncated"] or not work.bylines
 
 
 def _byline_lengths(rows: list[Work]) -> dict[int, int]:
