@@ -61,6 +61,10 @@ def _capped(count: int, each: int, cap: int) -> int:
     return min(count * each, cap)
 
 
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{pluralize(count)}"
+
+
 def trust_snapshot(author: Author) -> TrustSnapshot:
     """Score `author`, which must carry the annotations of `with_counts()`."""
     level = VerificationLevel.L1 if author.orcid else VerificationLevel.L0
@@ -94,14 +98,14 @@ def trust_snapshot(author: Author) -> TrustSnapshot:
             "Works with a persistent identifier",
             _capped(identified, 2, 20),
             20,
-            f"{identified} work{pluralize(identified)} with a DOI, arXiv id or OpenAlex id",
+            f"{_counted(identified, 'work')} with a DOI, arXiv id or OpenAlex id",
         ),
         Component(
             "collaborators",
             "Close collaborators",
             _capped(collaborators, 2, 10),
             10,
-            f"{collaborators} co-author{pluralize(collaborators)} sharing at least three works",
+            f"{_counted(collaborators, 'co-author')} sharing at least three works",
         ),
         Component(
             "affiliation",
@@ -115,7 +119,7 @@ def trust_snapshot(author: Author) -> TrustSnapshot:
             "Followers",
             _capped(followers, 1, 5),
             5,
-            f"{followers} follower{pluralize(followers)}",
+            _counted(followers, "follower"),
         ),
     ]
 

@@ -1,4 +1,5 @@
-"""Bad input to both importers: each problem is one line in the report, nothing else is lost."""
+"""Bad input to both importers: each problem is one line in the report, and
+nothing else is lost."""
 
 import gzip
 import json

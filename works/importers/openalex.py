@@ -80,7 +80,10 @@ def import_records(
 
 
 def import_batch(records: list[Record]) -> BatchResult:
-    """Write one batch of OpenAlex records of any kind; the caller holds the transaction."""
+    """Write one batch of OpenAlex records of any kind.
+
+    The caller holds the transaction.
+    """
     result = BatchResult()
     groups: dict[str, list[Record]] = defaultdict(list)
     for record in records:
@@ -181,13 +184,14 @@ def _write_authors(records: list[Record], result: BatchResult) -> None:
         parsed[author.openalex_id] = (record, author)
         _warn_invalid_orcid(result, record, author)
 
+    places = [
+        author.last_known_institution
+        for _, author in parsed.values()
+        if author.last_known_institution
+    ]
     institutions = upsert_rows(
         Institution,
-        {
-            author.last_known_institution.openalex_id: author.last_known_institution.values
-            for _, author in parsed.values()
-            if author.last_known_institution
-        },
+        {place.openalex_id: place.values for place in places},
         unique=("ror_id",),
     )
     for key, notes in institutions.conflicts.items():
