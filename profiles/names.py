@@ -38,10 +38,19 @@ _latex_to_text = LatexNodes2Text(math_mode="verbatim")
 
 
 def decode_latex(text: str) -> str:
-    """Turn LaTeX accents and braces in a name into Unicode (`Bal\\'azs` → Balázs)."""
+    """Turn LaTeX accents and braces in a name into Unicode (`Bal\\'azs` → Balázs).
+
+    Text that pylatexenc cannot decode is returned as it was written.
+    """
     if not _LATEX.search(text):
         return text
-    return _latex_to_text.latex_to_text(text).strip()
+    try:
+        return _latex_to_text.latex_to_text(text).strip()
+    except Exception:
+        # pylatexenc 2.11 raises IndexError, KeyError or RecursionError on some
+        # input (macros such as \href, \sqrt and \verb, a long run of "{"); a
+        # name or title is then better kept as written than lost.
+        return text
 
 
 def fold_name(name: str) -> str:

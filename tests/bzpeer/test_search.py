@@ -162,3 +162,10 @@ def test_finds_titles_without_regard_to_accents_or_word_endings(client, query, t
     response = client.get(reverse("search"), {"q": query})
 
     assert list(response.context["works"]) == [work]
+
+
+@pytest.mark.parametrize("query", [r"\href", r"\href{a}{b}", r"\sqrt[3]", "{" * 499])
+def test_answers_a_latex_like_query(client, query):
+    response = client.get(reverse("search"), {"q": query})
+
+    assert response.status_code == HTTPStatus.OK

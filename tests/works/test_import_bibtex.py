@@ -502,3 +502,16 @@ def test_an_openalex_copy_without_authorships_keeps_the_bibtex_byline(tmp_path):
     assert byline(work) == ["Bruno Quill", "Zoe Okafor"]
     assert (work.has_more_authors, work.is_authors_truncated) == (False, False)
     assert (first.updated, again.unchanged, last.unchanged) == (1, 1, 1)
+
+
+def test_keeps_a_title_with_latex_that_cannot_be_decoded(tmp_path):
+    path = tmp_path / "href.bib"
+    path.write_text(
+        "@misc{href, title={Click \\href{javascript:alert(3)}{here}}, year={2024},\n"
+        "  author={Quill, Bruno}}\n"
+    )
+
+    report = bibtex.import_paths([path])
+
+    assert (report.created, report.skipped) == (1, 0)
+    assert Work.objects.get().title == r"Click \href{javascript:alert(3)}{here}"

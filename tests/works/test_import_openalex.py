@@ -898,3 +898,19 @@ def test_takes_last_known_institution_from_the_newest_affiliation_year():
 
     place = Author.objects.get().last_known_institution
     assert place.openalex_id == "I9990001202"
+
+
+def test_keeps_latex_that_cannot_be_decoded_as_written():
+    # pylatexenc fails on \href; the record must not be lost to it.
+    name = r"Ada \href{https://example.org}{Quill}"
+    record = openalex_work(
+        9990001301,
+        title=r"A note on \href{x}{y}",
+        authorships=[openalex_authorship(9990001301, name)],
+    )
+
+    report = openalex.import_records([record])
+
+    assert (report.created, report.skipped) == (1, 0)
+    assert Work.objects.get().title == r"A note on \href{x}{y}"
+    assert Author.objects.get().display_name == name
