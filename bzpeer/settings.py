@@ -205,17 +205,27 @@ LOGGING = {
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "discard": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "bzpeer": {"level": os.environ.get("BZPEER_LOG_LEVEL", "INFO")},
-        "works": {"level": os.environ.get("BZPEER_LOG_LEVEL", "INFO")},
+        **{
+            app: {"level": os.environ.get("BZPEER_LOG_LEVEL", "INFO")}
+            for app in ("bzpeer", "works", "profiles", "graph")
+        },
         # Replaces the handler Django adds when DEBUG is on, which printed every
         # message a second time through the root handler.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "ERROR"},
         # Requests naming another host are scanners' noise: they get their 400
-        # without a traceback in the log each time.
-        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # without a traceback in the log each time. (With no handler at all,
+        # Python would print them anyway, through its last-resort handler.)
+        "django.security.DisallowedHost": {
+            "handlers": ["discard"],
+            "propagate": False,
+        },
+        # pylatexenc warns on macros it cannot expand, and the text is then
+        # kept as written (profiles.names.decode_latex): nothing to act on.
+        "pylatexenc": {"level": "ERROR"},
     },
 }
