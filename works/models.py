@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 
+from works.text import plain_text
+
 # The text search configuration of title search, made by migration 0003: English
 # stemming after unaccent, so that "Mexico" finds "México" and "eradication"
 # finds "Eradications".
@@ -292,7 +294,8 @@ class Work(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title_raw or self.title or f"Untitled work {self.pk}"
+        # The visible text of the clean title: the admin escapes it once more.
+        return plain_text(self.title) or f"Untitled work {self.pk}"
 
     def bylines(self) -> models.QuerySet["Authorship"]:
         """The work's authorships in byline order, with their author records."""
