@@ -90,6 +90,9 @@ _CJK_LETTERS = (
 )
 _CJK_NAME = re.compile(f"[{_CJK_LETTERS}]+")
 _OTHERS = {"others", "et al", "et al."}
+# Real entries nest braces a few levels deep (`{\"{o}}`, `{{DNA}}`); hundreds of
+# levels are no BibTeX anyone wrote, and the LaTeX decoder cannot follow them.
+_MAX_BRACE_DEPTH = 50
 _MONTH_NUMBER = re.compile(r"^\d{1,2}$", re.ASCII)
 _RECORD_BLOCKS = (model.Entry, model.ParsingFailedBlock)
 
@@ -220,6 +223,8 @@ def _decode(raw: bytes) -> tuple[str, list[int]]:
 def parse_entry(entry: model.Entry) -> BibWork:
     """Read one BibTeX entry into the values of a work, its venue and byline."""
     fields = _fields(entry)
+    if any(_brace_depth(value) > _MAX_BRACE_DEPTH for value in fields.values()):
+        raise RecordError("nested too deeply")
     entry_type = entry.entry_type.lower()
 
     title_raw = fields.get("title")
@@ -254,6 +259,17 @@ def parse_entry(entry: model.Entry) -> BibWork:
     return BibWork(
         values=values, venue=venue, authors=authors, notes=list(published.problems)
     )
+
+
+def _brace_depth(text: str) -> int:
+    depth = deepest = 0
+    for character in text:
+        if character == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character == "}":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def split_authors(value: str) -> tuple[list[str], bool]:
