@@ -310,6 +310,71 @@ def test_same_work_from_two_snapshots_is_one_row_updated():
     assert Authorship.objects.filter(work=work).count() == 9
 
 
+def stored_work(openalex_id: str) -> tuple:
+    """Return everything stored about one work: its row, topics and byline."""
+    work = Work.objects.filter(openalex_id=openalex_id)
+    topics = WorkTopic.objects.filter(work__in=work).values_list(
+        "topic__openalex_id", "score"
+    )
+    byline = Authorship.objects.filter(work__in=work).order_by("position")
+    links = Authorship.institutions.through.objects.filter(
+        authorship__work__in=work
+    ).values_list("authorship_id", "institution_id")
+    return work.values().get(), set(topics), list(byline.values()), set(links)
+
+
+def test_a_sparse_record_leaves_what_it_says_nothing_about_unchanged(tmp_path):
+    # An API `select=id` result: no key but the id, so nothing to say.
+    path = tmp_path / "sparse.jsonl"
+    path.write_text('{"id": "https://openalex.org/W2741809807"}\n')
+    openalex.import_paths([DEMO_WORKS])
+    before = stored_work("W2741809807")
+
+    first = openalex.import_paths([path])
+    again = openalex.import_paths([path])
+
+    assert (first.unchanged, first.updated, again.unchanged) == (1, 0, 1)
+    assert stored_work("W2741809807") == before
+    row, topics, byline, _ = before
+    assert (row["title"], row["doi"], row["cited_by_count"]) == (
+        "The state of OA: a large-scale analysis of the prevalence and impact of "
+        "Open Access articles",
+        "10.7717/peerj.4375",
+        962,
+    )
+    assert row["venue_id"] and row["abstract"] and row["referenced_openalex_ids"]
+    assert (len(topics), len(byline)) == (3, 9)
+
+
+def test_a_key_given_as_null_still_clears_the_stored_value():
+    openalex.import_paths([DEMO_WORKS])
+    row, topics, byline, _ = stored_work("W2741809807")
+
+    report = openalex.import_records(
+        [{"id": "https://openalex.org/W2741809807", "title": None}]
+    )
+
+    work = Work.objects.get(openalex_id="W2741809807")
+    assert report.updated == 1
+    assert (work.title, work.title_raw) == (None, None)
+    assert (work.doi, work.publication_year, work.venue_id) == (
+        row["doi"],
+        2018,
+        row["venue_id"],
+    )
+    assert stored_work("W2741809807")[1:3] == (topics, byline)
+
+
+def test_a_new_work_from_a_sparse_record_gets_the_defaults():
+    report = openalex.import_records([{"id": "https://openalex.org/W9990003001"}])
+
+    work = Work.objects.get()
+    assert report.created == 1
+    assert (work.title, work.doi, work.publication_year) == (None, None, None)
+    assert (work.type, work.cited_by_count, work.venue) == (Work.Type.OTHER, 0, None)
+    assert not work.authorships.exists() and not work.work_topics.exists()
+
+
 def test_shared_entity_copy_of_a_work_updates_the_same_row():
     path = shared("openalex/entities/W2741809807.json")
     openalex.import_paths([DEMO_WORKS])

@@ -3,7 +3,8 @@
 Records come from API list pages, single objects, or JSONL snapshot files
 (gzipped or not); the kind of each is told by the prefix of its id. Rows are
 keyed by normalised OpenAlex id, so importing a newer snapshot of a work updates
-its row in place. Publisher, funder, concept and keyword entities are skipped.
+its row in place; a key that a work's record lacks leaves the stored value
+alone. Publisher, funder, concept and keyword entities are skipped.
 """
 
 import logging
@@ -240,8 +241,10 @@ def _write_works(records: list[Record], result: BatchResult) -> None:
     entities = _write_work_entities(parsed, result)
     works, partial = _upsert_work_rows(parsed, entities.sources, result)
     work_pks = {openalex_id: row.pk for openalex_id, (row, _) in works.items()}
+    # A record without authorships or topics leaves the stored ones alone.
+    with_byline = [item for item in parsed if "byline" not in item[1].silent]
     changed = sync_bylines(
-        _bylines(parsed, work_pks, entities),
+        _bylines(with_byline, work_pks, entities),
         partial={work_pks[openalex_id] for openalex_id in partial},
     )
     changed |= sync_work_topics(
@@ -251,6 +254,7 @@ def _write_works(records: list[Record], result: BatchResult) -> None:
                 for topic_chain, score in work.topics
             }
             for _, work in parsed
+            if "topics" not in work.silent
         }
     )
 
@@ -345,6 +349,9 @@ def _upsert_work_rows(
 ) -> tuple[dict[str, tuple[Work, Outcome]], set[str]]:
     """Write the work rows themselves, keeping DOIs and arXiv ids unique.
 
+    A work already stored keeps its values of the fields its record says
+    nothing about (`WorkData.silent`); a new one gets the defaults.
+
     Also return the ids of the works whose record carries fewer authors than
     are stored, because its list was truncated (DATA-FAULTS §8) or because it
     has none at all (§12): only the slots it carries are to be written, and the
@@ -390,8 +397,11 @@ def _upsert_work_rows(
                 row.is_authors_truncated or row.has_more_authors
             )
             partial.add(work.openalex_id)
-        if values["is_authors_truncated"]:
+        if values["is_authors_truncated"] and "byline" not in work.silent:
             result.warn(record, _truncation_note(work))
+        if not is_new:
+            for name in work.silent:
+                values.pop("venue_id" if name == "venue" else name, None)
 
         changed = changed_values(row, values)
         if is_new:

@@ -54,6 +54,33 @@ _YEARS = range(1000, 2101)
 # Postgres `integer`, the column of every count.
 _INTEGER_MAX = 2**31 - 1
 
+# The keys of an OpenAlex work that each of our fields is read from; "venue",
+# "byline" and "topics" stand for the work's source, authorships and topics. A
+# record that has none of a field's keys (an API `select=` result) says nothing
+# about that field, which is not the same as saying null (DATA-FAULTS §11, §12).
+_SOURCE_KEYS = {
+    "doi": ("doi", "ids"),
+    "title": ("title", "display_name"),
+    "title_raw": ("title", "display_name"),
+    "abstract": ("abstract_inverted_index",),
+    "type": ("type",),
+    "type_raw": ("type",),
+    "language": ("language",),
+    "publication_year": ("publication_year", "publication_date"),
+    "published_on": ("publication_year", "publication_date"),
+    "date_precision": ("publication_year", "publication_date"),
+    "cited_by_count": ("cited_by_count",),
+    "is_retracted": ("is_retracted",),
+    "is_authors_truncated": ("is_authors_truncated",),
+    "referenced_openalex_ids": ("referenced_works",),
+    "venue": ("primary_location",),
+    # The DOI, wherever it is read from, may be an arXiv DOI.
+    "arxiv_id": ("doi", "ids", "primary_location"),
+    "has_more_authors": ("authorships",),
+    "byline": ("authorships",),
+    "topics": ("topics", "primary_topic"),
+}
+
 
 @dataclass
 class InstitutionData:
@@ -107,6 +134,9 @@ class WorkData:
     topics: list[tuple[list[TopicNode], float | None]]
     # Values left out because no column could hold them, for the report.
     notes: list[str] = field(default_factory=list)
+    # The fields the record says nothing about, named as in `_SOURCE_KEYS`:
+    # a stored work keeps its own values of these.
+    silent: frozenset[str] = frozenset()
 
 
 class DateParts(NamedTuple):
@@ -199,6 +229,11 @@ def parse_work(record: dict[str, Any]) -> WorkData:
         institutions=institutions,
         topics=_topics(record, notes),
         notes=notes,
+        silent=frozenset(
+            name
+            for name, keys in _SOURCE_KEYS.items()
+            if not any(key in record for key in keys)
+        ),
     )
 
 
