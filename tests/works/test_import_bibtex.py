@@ -365,6 +365,50 @@ def test_command_prints_skips_and_summary_and_is_quiet_at_verbosity_zero():
     assert quiet.getvalue() == ""
 
 
+def test_keeps_untitled_entries_apart_unless_type_year_and_byline_match(tmp_path):
+    # The same first author and year, but four different works.
+    path = tmp_path / "untitled.bib"
+    path.write_text(
+        "@misc{one, author={Quill, Bruno and Okafor, Zoe}, year={2024}}\n"
+        "@misc{two, author={Quill, Bruno and Nunez, Maria}, year={2024}}\n"
+        "@misc{three, author={Quill, Bruno}, year={2024}}\n"
+        "@article{four, author={Quill, Bruno}, year={2024}}\n"
+    )
+
+    report = bibtex.import_paths([path])
+
+    assert (report.created, report.unchanged) == (4, 0)
+    works = Work.objects.order_by("pk")
+    assert [(work.type, byline(work)) for work in works] == [
+        (Work.Type.OTHER, ["Bruno Quill", "Zoe Okafor"]),
+        (Work.Type.OTHER, ["Bruno Quill", "Maria Nunez"]),
+        (Work.Type.OTHER, ["Bruno Quill"]),
+        (Work.Type.ARTICLE, ["Bruno Quill"]),
+    ]
+    assert all(work.title is None for work in works)
+
+
+def test_matches_an_untitled_entry_imported_again(tmp_path):
+    path = tmp_path / "untitled.bib"
+    path.write_text(
+        "@misc{one, author={Quill, Bruno and Okafor, Zoe}, year={2024}}\n"
+        "@misc{two, author={Quill, Bruno and Okafor, Zoe}}\n"
+    )
+    respelt = tmp_path / "respelt.bib"
+    respelt.write_text(
+        '@misc{one, author={QUILL, Bruno and Okafor, Zo\\"{e}}, year={2024}}\n'
+    )
+    bibtex.import_paths([path])
+
+    again = bibtex.import_paths([path])
+    elsewhere = bibtex.import_paths([respelt])
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert (elsewhere.created, elsewhere.unchanged) == (0, 1)
+    assert Work.objects.count() == 2
+    assert Authorship.objects.count() == 4
+
+
 # Meeting OpenAlex records
 
 

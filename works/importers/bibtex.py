@@ -2,8 +2,10 @@
 
 A BibTeX entry becomes a work with its byline. Its natural key is, in order:
 the arXiv id, the DOI, and for entries with neither, the triple (cleaned title,
-year, folded first author) among works that have no external id at all. So a
-second file citing the same arXiv paper finds the work the first one made.
+year, folded first author) among works that have no external id at all; an
+untitled entry needs an untitled work of the same year and type whose whole
+byline folds alike. So a second file citing the same arXiv paper finds the
+work the first one made, and two untitled entries are not taken for one.
 
 BibTeX is the least authoritative source we read: an entry that matches a work
 already stored only fills what that work lacks (a missing abstract, venue, year
@@ -114,21 +116,26 @@ def _find_work(work: BibWork) -> Work | None:
         return None
 
     # No identifier: the same title, year and first author, among works that
-    # have no identifier either (so never a work OpenAlex vouches for).
-    first_author = fold_name(work.authors[0]) if work.authors else ""
+    # have no identifier either (so never a work OpenAlex vouches for). Every
+    # untitled entry shares its "title" with every other, so an untitled one
+    # must match an untitled work in type and whole byline as well.
     candidates = Work.objects.filter(
         openalex_id__isnull=True,
         doi__isnull=True,
         arxiv_id__isnull=True,
-        title=values["title"],
         publication_year=values["publication_year"],
     ).prefetch_related("authorships")
+    if values["title"]:
+        candidates = candidates.filter(title=values["title"])
+    else:
+        candidates = candidates.filter(title__isnull=True, type=values["type"])
+    wanted = [fold_name(name) for name in work.authors]
     for row in candidates.order_by("pk"):
         bylines = sorted(
             row.authorships.all(), key=lambda authorship: authorship.position
         )
-        first = fold_name(bylines[0].raw_author_name) if bylines else ""
-        if first == first_author:
+        stored = [fold_name(authorship.raw_author_name) for authorship in bylines]
+        if stored[:1] == wanted[:1] if values["title"] else stored == wanted:
             return row
     return None
 

@@ -3,7 +3,8 @@
 `manage.py import_bibtex PATH...` turns each entry into a work with its byline;
 a directory stands for its .bib files, imported in name order. Works are
 matched on arXiv id, then DOI, then (for entries with neither) on title, year
-and first author among works without identifiers; a match only has its gaps
+and first author among works without identifiers, or for an untitled entry on
+year, type and whole byline among untitled ones; a match only has its gaps
 filled. Authors are matched by folded name among those earlier BibTeX imports
 created, and created otherwise.
 
