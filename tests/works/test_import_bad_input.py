@@ -307,6 +307,37 @@ def test_reports_files_without_records(tmp_path):
     }
 
 
+def test_reports_an_empty_json_document_as_a_file_without_records(tmp_path):
+    empty = tmp_path / "empty.json"
+    empty.write_text("")
+    blank = tmp_path / "blank.json"
+    blank.write_text("\ufeff \n\t\n")
+    packed = tmp_path / "packed.json.gz"
+    packed.write_bytes(gzip.compress(b""))
+
+    report = openalex.import_paths([empty, blank, packed])
+
+    assert (report.read, report.skipped) == (3, 3)
+    assert reasons(report) == {
+        str(path): "no records in this file; it is empty"
+        for path in (empty, blank, packed)
+    }
+
+
+def test_says_where_a_truncated_json_string_starts(tmp_path):
+    page = tmp_path / "page.json"
+    page.write_text('{"results": [{"id": "W9990000962", "title": "Cut')
+    lines = tmp_path / "works.jsonl"
+    lines.write_text(work_line(9990000963) + '{"id": "W9990000964", "title": "Cut\n')
+
+    report = openalex.import_paths([page, lines])
+
+    assert reasons(report) == {
+        f"{page}:1": "invalid JSON (Unterminated string starting at column 45)",
+        f"{lines}:2": "invalid JSON (Unterminated string starting at column 32)",
+    }
+
+
 # Encodings: NUL bytes, invalid UTF-8, unpaired surrogates
 
 

@@ -107,7 +107,9 @@ def _parse_json_line(path: str, line_number: int, raw: bytes) -> Record | None:
         reason = f"invalid UTF-8 ({exc.reason} at byte {exc.start})"
         return Record(path, line=line_number, error=reason)
     try:
-        data = json.loads(text)
+        # Without its line break, a line cut short inside a string is reported
+        # as unterminated rather than as holding a control character.
+        data = json.loads(text.rstrip("\r\n"))
     except (ValueError, RecursionError) as exc:
         return Record(path, line=line_number, error=_json_error(exc))
     if not isinstance(data, dict):
@@ -127,6 +129,9 @@ def _read_json_document(path: Path) -> Iterator[Record]:
             raw = stream.read().replace(b"\x00", b"").removeprefix(BOM)
     except (OSError, EOFError, zlib.error) as exc:
         yield Record(name, error=f"unreadable file: {exc}")
+        return
+    if not raw.strip():
+        # An empty document holds no records; `read_files` says it is empty.
         return
     # Invalid bytes survive decoding as lone surrogates, so that only the
     # records holding one are lost, not the whole page.
@@ -194,6 +199,7 @@ def _json_error(exc: Exception) -> str:
     if isinstance(exc, RecursionError):
         return "JSON nested too deeply"
     if isinstance(exc, json.JSONDecodeError):
-        return f"invalid JSON ({exc.msg} at column {exc.colno})"
+        # Some messages end in "at" already ("Unterminated string starting at").
+        return f"invalid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
     # Python refuses to convert integers of more than 4300 digits.
     return f"invalid JSON ({str(exc).split(':')[0]})"
