@@ -338,6 +338,36 @@ def test_says_where_a_truncated_json_string_starts(tmp_path):
     }
 
 
+def test_reads_gzipped_bibtex(tmp_path):
+    entry = "@misc{packed, title={Caf\\'e packed}, author={M\\\"uller, Hans}}\n"
+    (tmp_path / "refs.bib.gz").write_bytes(gzip.compress(entry.encode()))
+    (tmp_path / "cut.bib.gz").write_bytes(gzip.compress(entry.encode() * 50)[:40])
+    out = StringIO()
+
+    call_command("import_bibtex", str(tmp_path), stdout=out)
+
+    assert "Read 2 records: 1 created, 0 updated, 0 unchanged, 1 skipped." in (
+        out.getvalue()
+    )
+    assert "cut.bib.gz: unreadable file: Compressed file ended" in out.getvalue()
+    assert Work.objects.get().title == "Café packed"
+    assert Author.objects.get().display_name == "Hans Müller"
+
+
+def test_reports_a_gzipped_bibtex_file_without_the_gz_name(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_bytes(gzip.compress(b"@misc{a, title={One}, author={Ok, Ann}}\n"))
+
+    report = bibtex.import_paths([path])
+
+    assert (report.read, report.skipped) == (1, 1)
+    assert reasons(report) == {
+        str(path): "gzip-compressed, but its name does not end in .gz; "
+        "name it refs.bib.gz to import it"
+    }
+    assert not Work.objects.exists()
+
+
 # Encodings: NUL bytes, invalid UTF-8, unpaired surrogates
 
 

@@ -9,6 +9,7 @@ cited as `journal = {arXiv preprint arXiv:2104.14294}`.
 import logging
 import re
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from bibtexparser.middlewares.parsestack import default_parse_stack
 
 from profiles.names import decode_latex
 from works.identifiers import normalise_arxiv_id, normalise_doi
-from works.importers.common import Record, RecordError
+from works.importers.common import GZIP_MAGIC, Record, RecordError, open_binary
 from works.importers.openalex_parse import DateParts, parse_date, parse_year
 from works.models import Work
 from works.text import clean_abstract, clean_title
@@ -110,15 +111,25 @@ class BibWork:
 def read_bibtex_records(path: Path) -> Iterator[Record]:
     """Yield a record per entry of the BibTeX file at `path`, in file order.
 
-    A line that is not UTF-8 is read as Windows-1252, the usual encoding of old
-    .bib files, and the entry it belongs to carries a note. Entries that do
-    not parse are yielded with an `error` and the rest of the file goes on.
-    bibtexparser reads a file whole; .bib files are small enough for that.
+    A file whose name ends in .gz is decompressed. A line that is not UTF-8 is
+    read as Windows-1252, the usual encoding of old .bib files, and the entry
+    it belongs to carries a note. Entries that do not parse are yielded with an
+    `error` and the rest of the file goes on. bibtexparser reads a file whole;
+    .bib files are small enough for that.
     """
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
+        with open_binary(path) as stream:
+            raw = stream.read()
+    except (OSError, EOFError, zlib.error) as exc:
         yield Record(str(path), error=f"unreadable file: {exc}")
+        return
+    if raw.startswith(GZIP_MAGIC) and not path.name.lower().endswith(".gz"):
+        # Compressed bytes read as Windows-1252 would make one garbage entry.
+        yield Record(
+            str(path),
+            error="gzip-compressed, but its name does not end in .gz; "
+            f"name it {path.name}.gz to import it",
+        )
         return
     text, odd_lines = _decode(raw)
     library = _parse(text)

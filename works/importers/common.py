@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 500
 
 BOM = b"\xef\xbb\xbf"
+GZIP_MAGIC = b"\x1f\x8b"
 
 # Values quoted in a report are cut to this many characters.
 _SHOWN_LENGTH = 40
