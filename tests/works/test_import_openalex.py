@@ -58,6 +58,23 @@ def faults():
 # Files, summaries, idempotency
 
 
+def test_writes_two_different_copies_of_a_work_in_turn_on_every_run(tmp_path):
+    path = tmp_path / "two-copies.jsonl"
+    path.write_text(
+        json.dumps(openalex_work(9990003101, cited_by_count=1))
+        + "\n"
+        + json.dumps(openalex_work(9990003101, cited_by_count=2))
+        + "\n"
+    )
+
+    first = openalex.import_paths([path])
+    second = openalex.import_paths([path])
+
+    assert (first.created, first.updated) == (1, 1)
+    assert (second.updated, second.unchanged) == (2, 0)
+    assert Work.objects.get().cited_by_count == 2
+
+
 def test_imports_demo_works_and_a_second_run_changes_nothing():
     first = openalex.import_paths([DEMO_WORKS])
     counts = row_counts()
@@ -95,6 +112,8 @@ def test_command_prints_skips_warnings_and_summary():
     assert "invalid ORCID 'https://orcid.org/0000-0003-2680-0055'" in output
     assert "invalid ORCID '0000-0000-0000-0000'" in output
     assert "Read 11 records: 10 created, 0 updated, 0 unchanged, 1 skipped." in output
+    # Skips, then warnings, then the summary.
+    assert output.index("Skipped") < output.index("Warning") < output.index("Read")
 
 
 def test_command_counts_a_single_record_in_the_singular(tmp_path):

@@ -10,8 +10,9 @@ and keywords are reported as skipped.
 
 Each record that cannot be imported is printed with its file, line (or record
 number) and the reason, and the rest go in. Each batch commits on its own, and a
-second run over the same input writes nothing. The summary's counts add up to
-the records read.
+second run over the same input writes nothing, unless it holds two different
+copies of one record, which are written in turn on every run. The summary's
+counts add up to the records read.
 """
 
 from pathlib import Path
