@@ -5,8 +5,8 @@ a .gz file is read decompressed, and a directory stands for its .bib and .bib.gz
 files, imported in name order. Works are matched on arXiv id, then DOI, then
 (for entries with neither) on title, year and first author among works without
 identifiers, or for an untitled entry on year, type and whole byline among
-untitled ones; a match only has its gaps filled. Authors are matched by folded name among those earlier BibTeX imports
-created, and created otherwise.
+untitled ones; a match only has its gaps filled. Authors are matched by folded
+name among those earlier BibTeX imports created, and created otherwise.
 
 Entries that cannot be imported are printed with their file, line and key and
 the reason; the rest go in. A second run over the same file writes nothing. The
