@@ -135,7 +135,8 @@ def _find_work(work: BibWork) -> Work | None:
             row.authorships.all(), key=lambda authorship: authorship.position
         )
         stored = [fold_name(authorship.raw_author_name) for authorship in bylines]
-        if stored[:1] == wanted[:1] if values["title"] else stored == wanted:
+        compared = (stored[:1], wanted[:1]) if values["title"] else (stored, wanted)
+        if compared[0] == compared[1]:
             return row
     return None
 
