@@ -2,7 +2,6 @@
 
 import logging
 import time
-from collections.abc import Callable
 
 from django.core.exceptions import (
     RequestDataTooBig,
@@ -12,6 +11,7 @@ from django.core.exceptions import (
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.deprecation import MiddlewareMixin
 from django.views.defaults import bad_request
 
 logger = logging.getLogger(__name__)
@@ -33,13 +33,7 @@ def _is_database_unavailable(exception: Exception) -> bool:
     )
 
 
-class DatabaseUnavailableMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
+class DatabaseUnavailableMiddleware(MiddlewareMixin):
     def process_exception(
         self, request: HttpRequest, exception: Exception
     ) -> HttpResponse | None:
@@ -61,19 +55,13 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
-class UnreadableRequestMiddleware:
+class UnreadableRequestMiddleware(MiddlewareMixin):
     """Answer 400 for a request whose data is over Django's limits, in DEBUG too.
 
     Django answers these with a 400 itself, except when DEBUG is on: its error
     page then reads the same query string again, fails the same way, and the
     visitor of `make run` gets a bare 500.
     """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_exception(
         self, request: HttpRequest, exception: Exception
