@@ -1,6 +1,7 @@
 import factory
 
 from works.models import Authorship, Institution, Source, Topic, Work, WorkTopic
+from works.text import plain_text
 
 
 class InstitutionFactory(factory.django.DjangoModelFactory):
@@ -105,3 +106,16 @@ def openalex_authorship(author_number: int | None, name: str, **fields: object) 
     }
     authorship.update(fields)
     return authorship
+
+
+def assert_jats_example_cleaned(abstract: str | None) -> None:
+    """Check the stored form of DATA-FAULTS §4's JATS abstract, from any importer."""
+    assert abstract == (
+        "<p>We measured CO<sub>2</sub> in <i>F. imaginaria</i>.</p>"
+        "<p>Second &lt;paragraph&gt;.</p>"
+    )
+    assert (
+        plain_text(abstract)
+        == "We measured CO2 in F. imaginaria.\n\nSecond <paragraph>."
+    )
+    assert "jats:" not in abstract

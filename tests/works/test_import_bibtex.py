@@ -10,7 +10,11 @@ from django.utils.html import strip_tags
 from pytest_django.asserts import assertNotContains
 
 from profiles.models import Author
-from tests.works.factories import openalex_authorship, openalex_work
+from tests.works.factories import (
+    assert_jats_example_cleaned,
+    openalex_authorship,
+    openalex_work,
+)
 from works.importers import bibtex, openalex
 from works.importers.bibtex_parse import split_authors
 from works.models import Authorship, Source, Work
@@ -293,16 +297,7 @@ def test_cleans_jats_markup_out_of_an_abstract(tmp_path):
 
     bibtex.import_paths([path])
 
-    abstract = Work.objects.get().abstract
-    assert abstract == (
-        "<p>We measured CO<sub>2</sub> in <i>F. imaginaria</i>.</p>"
-        "<p>Second &lt;paragraph&gt;.</p>"
-    )
-    assert (
-        plain_text(abstract)
-        == "We measured CO2 in F. imaginaria.\n\nSecond <paragraph>."
-    )
-    assert "jats:" not in abstract
+    assert_jats_example_cleaned(Work.objects.get().abstract)
 
 
 def test_stores_a_year_alone_without_a_date(tmp_path):

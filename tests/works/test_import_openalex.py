@@ -13,7 +13,11 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from profiles.models import Author
-from tests.works.factories import openalex_authorship, openalex_work
+from tests.works.factories import (
+    assert_jats_example_cleaned,
+    openalex_authorship,
+    openalex_work,
+)
 from works.importers import openalex
 from works.importers.common import BatchResult, Outcome, Record, run_batches
 from works.importers.json_records import read_json_records
@@ -481,16 +485,7 @@ def test_cleans_jats_markup_out_of_inverted_index_keys():
 
     openalex.import_records([openalex_work(9990002001, abstract_inverted_index=index)])
 
-    abstract = Work.objects.get().abstract
-    assert abstract == (
-        "<p>We measured CO<sub>2</sub> in <i>F. imaginaria</i>.</p>"
-        "<p>Second &lt;paragraph&gt;.</p>"
-    )
-    assert (
-        plain_text(abstract)
-        == "We measured CO2 in F. imaginaria.\n\nSecond <paragraph>."
-    )
-    assert "jats:" not in abstract
+    assert_jats_example_cleaned(Work.objects.get().abstract)
 
 
 def test_cleans_titles_and_keeps_the_raw_title(faults):
